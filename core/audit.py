@@ -1,0 +1,72 @@
+"""Writing the audit log. Actions call `record`; views that show personal information call `record_view`."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from core.models import AuditEvent
+
+_request_ip: dict[str, str | None] = {}
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    # REMOTE_ADDR only: forwarded headers are client-controlled unless a trusted proxy rewrites them.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    return {name: jsonable(getattr(instance, name)) for name in fields}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)}
+
+
+def record(
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict | None = None,
+    request: HttpRequest | None = None,
+    label: str = "",
+) -> AuditEvent:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=(user.get_username() if user else label)[:150],
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        changes=changes or {},
+        ip_address=client_ip(request),
+    )
+
+
+def record_view(request: HttpRequest, obj: models.Model) -> None:
+    """Reads of personal information are logged (Quebec privacy law: keep and monitor access logs)."""
+    record(request.user, AuditEvent.Action.VIEW, obj, request=request)
+
+
+def history_for(obj: models.Model):
+    return AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")

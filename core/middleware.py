@@ -1,0 +1,54 @@
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+
+class UserLanguageMiddleware:
+    """Signed-in users get the language saved on their profile, so the switch follows them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and user.language:
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = user.language
+        return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages seen by a signed-in user may show personal information: never cache them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.headers.get("Authorization"):
+            response["Cache-Control"] = "no-store, private"
+        return response
+
+
+class QueryCountHeaderMiddleware:
+    """Benchmark aid (enabled by MAILLAGE_QUERY_COUNT_HEADER=1): X-Query-Count on every response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+        response["X-Query-Count"] = str(count)
+        return response

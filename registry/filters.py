@@ -1,0 +1,91 @@
+"""List filters shared by the pages, the exports and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Organization, Person, Territory
+
+
+def _territory_with_descendants(queryset, name, value: Territory):
+    return queryset.in_territory(value) if value else queryset
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Organization.Sector.choices)
+    territory = django_filters.ModelChoiceFilter(
+        label=_("Territory"), queryset=Territory.objects.all(), method=_territory_with_descendants
+    )
+    is_aca = django_filters.BooleanFilter(label=_("ACA only"))
+    archived = django_filters.BooleanFilter(label=_("Archived"), method="filter_archived")
+
+    class Meta:
+        model = Organization
+        fields = ["search", "sector", "territory", "is_aca", "archived"]
+
+    def filter_search(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(neq=value) | Q(email__icontains=value))
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=not value) if value is not None else queryset
+
+    @property
+    def qs(self):
+        qs = super().qs
+        # Archived records stay out of lists unless asked for.
+        if self.form.is_valid() and self.form.cleaned_data.get("archived") is None:
+            qs = qs.filter(archived_at__isnull=True)
+        return qs
+
+
+class PersonFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    decision_level = django_filters.ChoiceFilter(label=_("Decision level"), choices=Person.DecisionLevel.choices)
+    organization = django_filters.ModelChoiceFilter(
+        label=_("Organisation"), queryset=Organization.objects.all(), field_name="affiliations__organization",
+        distinct=False, method="filter_organization",
+    )  # fmt: skip
+    archived = django_filters.BooleanFilter(label=_("Archived"), method="filter_archived")
+
+    class Meta:
+        model = Person
+        fields = ["search", "decision_level", "organization", "archived"]
+
+    def filter_search(self, queryset, name, value: str):
+        for word in value.split()[:4]:
+            queryset = queryset.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+            )
+        return queryset
+
+    def filter_organization(self, queryset, name, value):
+        return queryset.filter(affiliations__organization=value).distinct() if value else queryset
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=not value) if value is not None else queryset
+
+    @property
+    def qs(self):
+        qs = super().qs
+        if self.form.is_valid() and self.form.cleaned_data.get("archived") is None:
+            qs = qs.filter(archived_at__isnull=True)
+        return qs
+
+
+class TerritoryFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Territory.Kind.choices)
+    parent = django_filters.ModelChoiceFilter(
+        label=_("Within"), queryset=Territory.objects.exclude(kind=Territory.Kind.MUNICIPALITY), method="filter_within"
+    )
+
+    class Meta:
+        model = Territory
+        fields = ["search", "kind", "parent"]
+
+    def filter_within(self, queryset, name, value: Territory):
+        return queryset.filter(path__startswith=value.path).exclude(pk=value.pk) if value else queryset

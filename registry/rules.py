@@ -1,0 +1,195 @@
+"""Who may see and change what in the registry, object by object (django-rules).
+
+Each permission has a matching queryset helper so lists show only what the user may see.
+Roles: platform administrator (superuser), network coordinator and analyst (scoped to an RLS),
+organisation representative (scoped to an organisation).
+"""
+
+from dataclasses import dataclass, field
+
+import rules
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from registry.models import Affiliation, Organization, Person, RoleAssignment, Territory
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_admin: bool = False
+    coordinated_rls: frozenset[int] = field(default_factory=frozenset)
+    analysed_rls: frozenset[int] = field(default_factory=frozenset)
+    represented_orgs: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def readable_rls(self) -> frozenset[int]:
+        return self.coordinated_rls | self.analysed_rls
+
+
+def scope_for(user) -> Scope:
+    """The user's roles, read once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_maillage_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(is_admin=True)
+    else:
+        coordinated, analysed, represented = set(), set(), set()
+        for role, rls_id, org_id in RoleAssignment.objects.filter(user=user).values_list(
+            "role", "rls_id", "organization_id"
+        ):
+            if role == RoleAssignment.Role.COORDINATOR:
+                coordinated.add(rls_id)
+            elif role == RoleAssignment.Role.ANALYST:
+                analysed.add(rls_id)
+            else:
+                represented.add(org_id)
+        scope = Scope(False, frozenset(coordinated), frozenset(analysed), frozenset(represented))
+    user._maillage_scope = scope
+    return scope
+
+
+# Querysets ----------------------------------------------------------------------------------
+
+
+def organizations_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = Organization.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(Q(rls_id__in=scope.readable_rls) | Q(pk__in=scope.represented_orgs))
+
+
+def editable_organizations_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = Organization.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(Q(rls_id__in=scope.coordinated_rls) | Q(pk__in=scope.represented_orgs))
+
+
+def _affiliated_with(orgs_q: Q) -> Exists:
+    return Exists(Affiliation.objects.filter(orgs_q, person=OuterRef("pk")))
+
+
+def people_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = Person.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(
+        _affiliated_with(Q(organization__rls_id__in=scope.readable_rls) | Q(organization_id__in=scope.represented_orgs))
+    )
+
+
+def editable_people_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = Person.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(
+        _affiliated_with(
+            Q(organization__rls_id__in=scope.coordinated_rls) | Q(organization_id__in=scope.represented_orgs)
+        )
+    )
+
+
+def territories_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Territories are public reference data for every signed-in user."""
+    qs = Territory.objects.all() if queryset is None else queryset
+    return qs if getattr(user, "is_authenticated", False) else qs.none()
+
+
+def editable_territories_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = Territory.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    if not scope.coordinated_rls:
+        return qs.none()
+    return qs.filter(under_paths(Territory.objects.filter(pk__in=scope.coordinated_rls).values_list("path", flat=True)))
+
+
+def under_paths(paths) -> Q:
+    """Territories at or below any of the given tree paths (matches nothing when there are none)."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return condition
+
+
+# Predicates ---------------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return scope_for(user).is_admin
+
+
+@rules.predicate
+def is_coordinator(user) -> bool:
+    return bool(scope_for(user).coordinated_rls)
+
+
+@rules.predicate
+def is_registry_reader(user) -> bool:
+    scope = scope_for(user)
+    return bool(scope.readable_rls)
+
+
+@rules.predicate
+def has_any_role(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or bool(scope.readable_rls or scope.represented_orgs)
+
+
+@rules.predicate
+def can_read_organization(user, org: Organization) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or org.rls_id in scope.readable_rls or org.pk in scope.represented_orgs
+
+
+@rules.predicate
+def can_edit_organization(user, org: Organization) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or org.rls_id in scope.coordinated_rls or org.pk in scope.represented_orgs
+
+
+@rules.predicate
+def coordinates_organization(user, org: Organization) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or org.rls_id in scope.coordinated_rls
+
+
+@rules.predicate
+def can_read_person(user, person: Person) -> bool:
+    return people_for(user, Person.objects.filter(pk=person.pk)).exists()
+
+
+@rules.predicate
+def can_edit_person(user, person: Person) -> bool:
+    return editable_people_for(user, Person.objects.filter(pk=person.pk)).exists()
+
+
+@rules.predicate
+def can_edit_territory(user, territory: Territory) -> bool:
+    return editable_territories_for(user, Territory.objects.filter(pk=territory.pk)).exists()
+
+
+can_create_people = is_admin | is_coordinator | rules.predicate(lambda user: bool(scope_for(user).represented_orgs))
+
+rules.add_perm("registry.view_registry", has_any_role)
+rules.add_perm("registry.view_organization", can_read_organization)
+rules.add_perm("registry.add_organization", is_admin | is_coordinator)
+rules.add_perm("registry.change_organization", can_edit_organization)
+rules.add_perm("registry.archive_organization", coordinates_organization)
+rules.add_perm("registry.view_person", can_read_person)
+rules.add_perm("registry.add_person", can_create_people)
+rules.add_perm("registry.change_person", can_edit_person)
+rules.add_perm("registry.archive_person", can_edit_person)
+rules.add_perm("registry.view_territory", rules.is_authenticated)
+rules.add_perm("registry.add_territory", is_admin | is_coordinator)
+rules.add_perm("registry.change_territory", can_edit_territory)
+rules.add_perm("registry.import_registry", is_admin | is_coordinator)
+rules.add_perm("registry.export_registry", is_admin | is_registry_reader | has_any_role)
