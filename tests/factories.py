@@ -12,10 +12,11 @@ from registry.models import Affiliation, FundingLine, Organization, Person, Role
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", "a-long-test-password-123")
+    password = factory.django.Password("a-long-test-password-123")
 
 
 def make_territory(name: str, kind: str, parent: Territory | None = None, **extra) -> Territory:
