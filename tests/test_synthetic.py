@@ -1,11 +1,13 @@
 """The synthetic benchmark dataset: deterministic for a seed, consistent tree paths, refuses to pile up."""
 
+import random
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from core.models import User
+from registry.management.commands.generate_synthetic import SCALES, place_names
 from registry.models import Affiliation, FundingLine, Organization, Person, RoleAssignment, Territory
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,9 @@ def test_refuses_to_run_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         generate("--seed", "1")
+
+
+def test_the_name_pool_covers_the_province_scale():
+    scale = SCALES["province"]
+    needed = scale.rls + 2 * scale.rls + scale.municipalities  # RLS, at most two MRCs each, municipalities
+    assert len(set(place_names(random.Random(1)))) >= needed

@@ -79,6 +79,7 @@ SAINTES = [
 SUFFIXES = [
     "", "-du-Lac", "-des-Monts", "-de-la-Rivière", "-des-Bois", "-du-Nord", "-des-Prés", "-de-la-Montagne",
     "-des-Rangs", "-du-Plateau", "-de-l'Anse", "-des-Saules", "-du-Cap", "-de-la-Baie", "-des-Érables",
+    "-des-Cantons", "-du-Rivage", "-de-la-Côte", "-des-Chutes", "-de-Bellefeuille",
 ]  # fmt: skip
 NATURE_PREFIXES = ["Lac", "Mont", "Val", "Rivière", "Pointe", "Baie", "Côte"]
 NATURE_NOUNS = [

@@ -1,0 +1,80 @@
+"""Run by bench/run.py against a freshly generated database: issue API tokens, pick the detail page.
+
+Prints one JSON object on stdout. Settings come from the environment set by run.py.
+"""
+
+import json
+import os
+import re
+import sys
+from io import StringIO
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import CommandError, call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count, F  # noqa: E402
+
+from core.models import ApiToken, User  # noqa: E402
+from registry.models import Organization, RoleAssignment  # noqa: E402
+
+
+def issue_token(username: str) -> str:
+    """The lead's `create_api_token` command when present, else the model method it wraps."""
+    out = StringIO()
+    try:
+        call_command("create_api_token", username, "--name", "make bench", stdout=out)
+    except CommandError:  # an older tree without the command
+        return ApiToken.issue(User.objects.get(username=username), "make bench")[1]
+    return re.findall(r"mlg_[\w-]+", out.getvalue())[-1]
+
+
+def detail_organization() -> Organization:
+    """In the coordinator's RLS, the active organisation with the most affiliations and funding lines together:
+    a full detail page, the worst case of that RLS."""
+    rls = RoleAssignment.objects.get(user__username="bench-coord").rls
+    return (
+        Organization.objects.filter(rls=rls, archived_at__isnull=True)
+        .annotate(people=Count("affiliations", distinct=True), lines=Count("funding_lines", distinct=True))
+        .order_by((F("people") + F("lines")).desc(), "pk")
+        .first()
+    )
+
+
+def analyze() -> None:
+    """PostgreSQL: planner statistics as autovacuum would soon have them after the bulk load."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def database() -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            return f"PostgreSQL {cursor.fetchone()[0].split()[0]}"
+        cursor.execute("SELECT sqlite_version()")
+        return f"SQLite {cursor.fetchone()[0]}"
+
+
+if __name__ == "__main__":
+    analyze()
+    org = detail_organization()
+    print(
+        json.dumps(
+            {
+                "tokens": {name: issue_token(name) for name in ("bench-admin", "bench-coord")},
+                "detail_id": org.pk,
+                "detail_people": org.people,
+                "detail_lines": org.lines,
+                "organizations": Organization.objects.count(),
+                "database": database(),
+            }
+        )
+    )

@@ -1,0 +1,423 @@
+#!/usr/bin/env python
+"""`make bench`: latency and SQL queries of Maillage's main pages through a real server.
+
+For each scale (small, then province): a fresh database (SQLite in a temporary var dir, or the
+PostgreSQL database named by DATABASE_URL, whose synthetic data is replaced), `migrate`,
+`generate_synthetic --seed 1`, then gunicorn (1 sync worker, DEBUG off, bench.settings) with the
+X-Query-Count header on. Each page is requested N times after a warm-up, signed in through the real
+login form (platform administrator: worst case, sees every organisation; coordinator of one RLS:
+the common case) or with a Bearer token for the API. Two floors are measured in the same run: a
+trivial view and a bare page listing the same 50 rows with one query and a minimal template.
+
+The tables go to stdout and into docs/benchmarks.md, between the markers of the database used
+(SQLite or PostgreSQL); everything outside those markers, notes included, is kept.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.cookiejar import CookieJar
+from pathlib import Path
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-maillage-2026"  # noqa: S105 (generate_synthetic's published benchmark password)
+TARGET_RATIO = 3.0
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str  # "{detail_id}" is filled in from bench/prepare.py
+    client: str  # "anonymous", "admin", "coord", "api-admin", "api-coord"
+    floor: bool = False
+
+
+PAGES = [
+    Page("trivial view `/healthz`", "/healthz", "anonymous", floor=True),
+    Page("bare page: 50 rows, 1 query", "/bench/bare/", "anonymous", floor=True),
+    Page("organisation list", "/registry/organisations/", "admin"),
+    Page("organisation list", "/registry/organisations/", "coord"),
+    Page("organisation detail", "/registry/organisations/{detail_id}/", "admin"),
+    Page("organisation detail", "/registry/organisations/{detail_id}/", "coord"),
+    Page("API `/api/v1/organizations/`", "/api/v1/organizations/", "api-admin"),
+    Page("API `/api/v1/organizations/`", "/api/v1/organizations/", "api-coord"),
+]
+USERS = {"admin": "bench-admin", "coord": "bench-coord"}
+WHO = {
+    "anonymous": "anonymous",
+    "admin": "admin (all RLS)",
+    "coord": "coordinator (1 RLS)",
+    "api-admin": "admin, token",
+    "api-coord": "coordinator, token",
+}
+
+
+@dataclass
+class Result:
+    page: Page
+    status: int = 200
+    times_ms: list[float] = field(default_factory=list)
+    queries: set[int] = field(default_factory=set)
+    size: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and bool(self.times_ms)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.times_ms, n=20, method="inclusive")[18]
+
+    @property
+    def query_label(self) -> str:
+        low, high = min(self.queries), max(self.queries)
+        return str(low) if low == high else f"{low}–{high}"
+
+
+@dataclass
+class ScaleRun:
+    scale: str
+    generation_s: float
+    info: dict
+    results: list[Result]
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+# Database and server ---------------------------------------------------------------------------
+
+
+def bench_env(var_dir: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        MAILLAGE_VAR_DIR=var_dir,
+        MAILLAGE_ENV="development",  # generate_synthetic refuses production; demo-grade secrets only here
+        MAILLAGE_QUERY_COUNT_HEADER="1",
+        DEBUG="0",  # as in production: no query log kept in memory, no debug pages
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode:
+        raise BenchError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def prepare_database(env: dict[str, str], scale: str) -> tuple[float, dict]:
+    manage(env, "migrate", "--noinput", "-v0")
+    flush = ["--flush"] if "DATABASE_URL" in env else []  # a shared PostgreSQL database may hold a previous run
+    started = time.perf_counter()
+    output = manage(env, "generate_synthetic", "--scale", scale, "--seed", "1", *flush)
+    elapsed = time.perf_counter() - started
+    print(output.strip())
+    info = subprocess.run(
+        [sys.executable, "bench/prepare.py"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return elapsed, json.loads(info.stdout.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def server(env: dict[str, str], log_path: Path):
+    port = free_port()
+    command = [str(BIN / "gunicorn"), "maillage.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "--chdir", str(ROOT)]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(base, process)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError("gunicorn stopped at start-up; see its log.")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise BenchError("gunicorn did not answer /healthz within 60 s.")
+
+
+# HTTP clients ----------------------------------------------------------------------------------
+
+
+class Client:
+    """urllib with a cookie jar (session, CSRF) or a Bearer token; no redirect is followed silently."""
+
+    def __init__(self, base: str, token: str = "") -> None:
+        self.base = base
+        self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def get(self, path: str) -> tuple[int, float, int, int]:
+        request = urllib.request.Request(self.base + path, headers=self.headers)
+        started = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                body = response.read()
+                status, headers = response.status, response.headers
+        except urllib.error.HTTPError as error:
+            body, status, headers = error.read(), error.code, error.headers
+        elapsed = time.perf_counter() - started
+        return status, elapsed * 1000, int(headers.get("X-Query-Count", -1)), len(body)
+
+    def login(self, username: str) -> "Client":
+        """The real form: GET for the CSRF token and cookie, POST, follow the redirect home."""
+        with self.opener.open(self.base + "/accounts/login/", timeout=30) as response:
+            html = response.read().decode()
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        if not match:
+            raise BenchError("No CSRF token in the login form.")
+        data = urlencode({"username": username, "password": PASSWORD, "csrfmiddlewaretoken": match[1], "next": "/"})
+        request = urllib.request.Request(
+            self.base + "/accounts/login/", data=data.encode(), headers={"Referer": self.base + "/accounts/login/"}
+        )
+        with self.opener.open(request, timeout=30) as response:
+            if "/accounts/login/" in response.url:
+                raise BenchError(f"Sign-in of {username} refused (wrong password or locked out).")
+        return self
+
+
+def clients(base: str, info: dict) -> dict[str, Client]:
+    return {
+        "anonymous": Client(base),
+        "admin": Client(base).login(USERS["admin"]),
+        "coord": Client(base).login(USERS["coord"]),
+        "api-admin": Client(base, info["tokens"]["bench-admin"]),
+        "api-coord": Client(base, info["tokens"]["bench-coord"]),
+    }
+
+
+def measure(targets: list[tuple[Page, Client, str]], requests: int, warmup: int) -> list[Result]:
+    """Round-robin over the pages, so that a burst of load on the machine hits every page alike."""
+    results = [Result(page) for page, _, _ in targets]
+    for i in range(warmup + requests):
+        for result, (_, client, path) in zip(results, targets, strict=True):
+            if result.status != 200:
+                continue
+            status, ms, queries, size = client.get(path)
+            result.status, result.size = status, size
+            if i >= warmup and status == 200:
+                result.times_ms.append(ms)
+                result.queries.add(queries)
+    return results
+
+
+def run_scale(scale: str, requests: int, warmup: int, work: Path) -> ScaleRun:
+    var_dir = work / scale
+    var_dir.mkdir()
+    env = bench_env(str(var_dir))
+    print(f"\n== {scale}: database, data, server ==", flush=True)
+    generation_s, info = prepare_database(env, scale)
+    with server(env, work / f"gunicorn-{scale}.log") as base:
+        by_client = clients(base, info)
+        targets = [(p, by_client[p.client], p.path.format(detail_id=info["detail_id"])) for p in PAGES]
+        results = measure(targets, requests, warmup)
+    for result in results:
+        print(f"  {result.page.name:<32} {WHO[result.page.client]:<22} {describe(result)}", flush=True)
+    return ScaleRun(scale, generation_s, info, results)
+
+
+def describe(result: Result) -> str:
+    if not result.ok:
+        return f"HTTP {result.status}"
+    return f"median {result.median:6.1f} ms  p95 {result.p95:6.1f} ms  queries {result.query_label}"
+
+
+# Report ----------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    import django
+
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor() or "unknown",
+    )
+    gunicorn = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True, check=False)
+    return {
+        "date": datetime.now(ZoneInfo("America/Montreal")).strftime("%Y-%m-%d %H:%M %Z"),
+        "cpus": f"{len(os.sched_getaffinity(0))} (nproc) — {cpu}",
+        "memory": f"{memory_kb / 1024 / 1024:.1f} GiB",
+        "software": (
+            f"Python {platform.python_version()}, Django {django.__version__}, SQLite {sqlite3.sqlite_version}, "
+            f"{gunicorn.stdout.strip() or 'gunicorn'} (1 sync worker), {platform.system()} {platform.release()}"
+        ),
+    }
+
+
+def floors(run: ScaleRun) -> tuple[float | None, float | None]:
+    by_path = {r.page.path: r for r in run.results if r.page.floor and r.ok}
+    trivial, bare = by_path.get("/healthz"), by_path.get("/bench/bare/")
+    return (trivial.median if trivial else None), (bare.median if bare else None)
+
+
+def thousands(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def ratio(value: float, floor: float | None) -> str:
+    return f"{value / floor:.1f}×" if floor else "—"
+
+
+def scale_table(run: ScaleRun) -> list[str]:
+    trivial, bare = floors(run)
+    lines = [
+        "| page | as | median ms | p95 ms | queries/request | × bare | × trivial | response KB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in run.results:
+        if not r.ok:
+            lines.append(f"| {r.page.name} | {WHO[r.page.client]} | HTTP {r.status} | | | | | |")
+            continue
+        lines.append(
+            f"| {r.page.name} | {WHO[r.page.client]} | {r.median:.1f} | {r.p95:.1f} | {r.query_label} | "
+            f"{ratio(r.median, bare)} | {ratio(r.median, trivial)} | {r.size / 1024:.1f} |"
+        )
+    return lines
+
+
+def query_growth_table(runs: list[ScaleRun]) -> list[str]:
+    head = " | ".join(f"queries ({run.scale}, {thousands(run.info['organizations'])} orgs)" for run in runs)
+    lines = [f"| page | as | {head} | grows? |", "|---|---|" + "---:|" * len(runs) + "---|"]
+    for i, page in enumerate(PAGES):
+        labels = [run.results[i].query_label if run.results[i].ok else "—" for run in runs]
+        grows = "no" if len(set(labels)) == 1 else "**yes**"
+        lines.append(f"| {page.name} | {WHO[page.client]} | {' | '.join(labels)} | {grows} |")
+    return lines
+
+
+def verdict(run: ScaleRun) -> str:
+    _, bare = floors(run)
+    main = [r for r in run.results if r.ok and not r.page.floor]
+    over = [
+        f"{r.page.name} ({WHO[r.page.client]}, {r.median / bare:.1f}×)"
+        for r in main
+        if bare and r.median / bare > TARGET_RATIO
+    ]
+    if not over:
+        return f"All main pages are within {TARGET_RATIO:.0f}× the bare floor."
+    return f"Over the {TARGET_RATIO:.0f}× target: " + "; ".join(over) + "."
+
+
+def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> str:
+    m = machine()
+    lines = [
+        f"Run of {m['date']} — `make bench` ({requests} measured requests per row after {warmup} warm-up requests).",
+        "",
+        f"- Machine: {m['cpus']}; memory {m['memory']}.",
+        f"- Software: {m['software']}.",
+        f"- Database: {database}.",
+    ]
+    for run in runs:
+        info = run.info
+        lines += [
+            "",
+            f"### Scale `{run.scale}` — {thousands(info['organizations'])} organisations",
+            "",
+            f"`generate_synthetic --scale {run.scale} --seed 1`: {run.generation_s:.1f} s (wall clock, with start-up). "
+            f"Detail page: organisation {info['detail_id']} ({info['detail_people']} affiliations, "
+            f"{info['detail_lines']} funding lines).",
+            "",
+            *scale_table(run),
+            "",
+            verdict(run),
+        ]
+    if len(runs) > 1:
+        lines += ["", "### Queries per request against data size", "", *query_growth_table(runs)]
+    return "\n".join(lines)
+
+
+def write_doc(path: Path, body: str, vendor: str) -> None:
+    """Replace the block of this database (SQLite or PostgreSQL) and keep everything else, notes included."""
+    start, end = f"<!-- bench:{vendor}:start -->", f"<!-- bench:{vendor}:end -->"
+    block = f"{start}\n{body}\n{end}"
+    text = path.read_text() if path.exists() else "# Benchmarks\n"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text)
+
+
+def database_label(runs: list[ScaleRun]) -> str:
+    version = runs[0].info["database"]
+    if os.environ.get("DATABASE_URL"):
+        return f"{version} from DATABASE_URL (synthetic data replaced before each scale), persistent connections"
+    return f"{version} (WAL) in a fresh temporary directory per scale, one connection per request"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=60, help="measured requests per page (≥ 50)")
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--scales", default="small,province")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"), help="'' to skip writing")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="maillage-bench-") as work:
+        try:
+            runs = [run_scale(s, args.requests, args.warmup, Path(work)) for s in args.scales.split(",")]
+        except BenchError as error:
+            print(f"bench: {error}", file=sys.stderr)
+            for log in Path(work).glob("gunicorn-*.log"):
+                print(f"--- {log.name}\n{log.read_text()[-3000:]}", file=sys.stderr)
+            return 1
+    body = report(runs, args.requests, args.warmup, database_label(runs))
+    print("\n" + body)
+    if args.output:
+        write_doc(Path(args.output), body, "postgresql" if os.environ.get("DATABASE_URL") else "sqlite")
+        print(f"\nWritten to {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
