@@ -95,7 +95,10 @@ def organizations(request: HttpRequest, queryset: QuerySet) -> HttpResponse:
 
 def people(request: HttpRequest, queryset: QuerySet) -> HttpResponse:
     current = Affiliation.objects.filter(end_date__isnull=True).select_related("organization")
-    queryset = queryset.prefetch_related(Prefetch("affiliations", queryset=current, to_attr="current_affiliations"))
+    # Reset the list page's own prefetch of the same name: Django refuses two different ones.
+    queryset = queryset.prefetch_related(None).prefetch_related(
+        Prefetch("affiliations", queryset=current, to_attr="current_affiliations")
+    )
     rows = (
         [
             p.pk,

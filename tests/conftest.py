@@ -76,3 +76,96 @@ def world(db) -> World:
         other_coordinator=grant(UserFactory(username="coord_other"), role.COORDINATOR, rls=other_rls),
         nobody=UserFactory(username="nobody"),
     )
+
+
+# Added for the web and security suite ---------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Production hashes passwords with 1,000,000 PBKDF2 rounds; tests create many users, so hash cheaply."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def registry_state():
+    """A callable returning everything the registry holds, to assert that a refused request changed nothing."""
+    from core.models import AuditEvent
+    from registry.models import Affiliation, FundingLine, ImportBatch, TerritoryPopulation
+
+    written = [a for a in AuditEvent.Action.values if a not in {"view", "export", "login", "login_failed", "logout"}]
+
+    def snapshot() -> dict:
+        through = Organization.territories.through
+        grouped = Territory.grouped_municipalities.through
+        return {
+            "organizations": list(Organization.objects.order_by("pk").values()),
+            "served": list(through.objects.order_by("pk").values_list("organization_id", "territory_id")),
+            "funding": list(FundingLine.objects.order_by("pk").values()),
+            "people": list(Person.objects.order_by("pk").values()),
+            "affiliations": list(Affiliation.objects.order_by("pk").values()),
+            "territories": list(Territory.objects.order_by("pk").values()),
+            "grouped": list(grouped.objects.order_by("pk").values_list("from_territory_id", "to_territory_id")),
+            "populations": list(TerritoryPopulation.objects.order_by("pk").values()),
+            "imports": list(ImportBatch.objects.order_by("pk").values("pk", "imported_at")),
+            "audit_writes": AuditEvent.objects.filter(action__in=written).count(),
+        }
+
+    return snapshot
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern of the project, found by walking the resolver (so a new URL is crawled too)."""
+
+    name: str  # namespaced name, or the regex when the pattern has none
+    regex: str  # the full regex from the site root
+    callback: object
+
+    @property
+    def params(self) -> set[str]:
+        from django.utils.regex_helper import normalize
+
+        return {p for _, params in normalize(self.regex) for p in params}
+
+    def url(self, values: dict[str, list]) -> str | None:
+        """A path for this pattern whose parameters take the first candidate values that resolve back to it."""
+        from itertools import product
+
+        from django.urls import Resolver404, resolve
+        from django.utils.regex_helper import normalize
+
+        for template, params in normalize(self.regex):
+            if any(p not in values for p in params):
+                continue
+            for combination in product(*(values[p] for p in params)):
+                path = "/" + template % {p: str(v) for p, v in zip(params, combination, strict=True)}
+                try:
+                    match = resolve(path)
+                except Resolver404:
+                    continue
+                if match.func is self.callback or getattr(match.func, "__wrapped__", None) is self.callback:
+                    return path
+        return None
+
+
+def _walk(patterns, prefix: str, namespace: str):
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        regex = prefix + pattern.pattern.regex.pattern.removeprefix("^")
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, regex.removesuffix("$").removesuffix(r"\Z"), inner)
+        else:
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (pattern.name or regex)
+            yield Route(name=name, regex=regex, callback=pattern.callback)
+
+
+@pytest.fixture
+def routes() -> list[Route]:
+    from django.urls import get_resolver
+
+    return list(_walk(get_resolver().url_patterns, "", ""))

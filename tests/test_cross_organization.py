@@ -1,0 +1,111 @@
+"""A representative of organisation B tries every object URL of organisation A (and of its person),
+pages and API alike, by changing the id in the URL. Each answers 404 or 403 and changes nothing.
+
+The URLs come from the resolver: a new URL with an id is tried automatically, and one that this test cannot
+place fails it until someone says whose data it shows."""
+
+import pytest
+
+from core.models import ApiToken
+from registry.models import ImportBatch
+
+ID_PARAMS = {"pk", "id", "object_id", "line_pk", "affiliation_pk"}
+# URLs with an id that do not show an organisation's data, with the reason.
+NOT_ORGANISATION_DATA = {
+    "territor": "territories are shared reference data, readable by every signed-in user",
+}
+PAYLOAD = {
+    "name": "Piraté",
+    "first_name": "Piraté",
+    "last_name": "Piraté",
+    "sector": "community",
+    "decision_level": "staff",
+    "year": "2024",
+    "source": "other",
+    "amount": "1",
+    "start_date": "2020-01-01",
+    "end_date": "2024-01-01",
+}
+
+
+def targets(world) -> dict[str, dict[str, list]]:
+    """Which of A's objects each kind of URL is about."""
+    token, _ = ApiToken.issue(world.rep_a, "rep A's token")
+    batch = ImportBatch.objects.create(
+        kind="organizations", filename="a.csv", rows=[{"name": "X"}], created_by=world.rep_a
+    )
+    line = world.org_a.funding_lines.get().pk
+    affiliation = world.person_a.affiliations.get().pk
+    common = {"format": ["json"], "kind": ["organizations"], "line_pk": [line], "affiliation_pk": [affiliation]}
+    return {
+        "organi": {**common, "pk": [world.org_a.pk], "id": [world.org_a.pk], "object_id": [world.org_a.pk]},
+        "funding": {**common, "pk": [world.org_a.pk]},
+        "people": {**common, "pk": [world.person_a.pk], "id": [world.person_a.pk], "object_id": [world.person_a.pk]},
+        "person": {**common, "pk": [world.person_a.pk], "id": [world.person_a.pk], "object_id": [world.person_a.pk]},
+        "token": {**common, "pk": [token.pk]},
+        "import": {**common, "pk": [batch.pk]},
+    }
+
+
+def object_routes(routes):
+    """Routes with an id, outside the administration (staff only; checked below)."""
+    return [r for r in routes if r.params & ID_PARAMS and not r.name.startswith("admin:") and "admin/" not in r.regex]
+
+
+def test_representative_of_b_cannot_reach_anything_of_a(client, world, routes, registry_state):
+    client.force_login(world.rep_b)
+    by_keyword = targets(world)
+    before = registry_state()
+    problems, tried = [], []
+    for route in object_routes(routes):
+        if any(keyword in route.regex for keyword in NOT_ORGANISATION_DATA):
+            continue
+        keyword = next((k for k in by_keyword if k in route.regex), None)
+        url = route.url(by_keyword[keyword]) if keyword else None
+        if url is None:
+            problems.append(f"{route.name} ({route.regex}): say which object of A it shows in targets()")
+            continue
+        tried.append(route.name)
+        api = route.regex.startswith("api/")
+        methods = ("get", "post", "put", "patch", "delete") if api else ("get", "post")
+        refused_by_object = False
+        for method in methods:
+            if api:
+                response = getattr(client, method)(url, PAYLOAD, content_type="application/json")
+            else:
+                response = getattr(client, method)(url, PAYLOAD)
+            # 405 only means the method does not exist there (e.g. GET on a form's POST target).
+            if response.status_code not in (403, 404, 405):
+                problems.append(f"{method.upper()} {url}: {response.status_code}")
+            refused_by_object |= response.status_code in (403, 404)
+            if world.org_a.name in response.content.decode(errors="replace"):
+                problems.append(f"{method.upper()} {url}: shows A's name")
+        if not refused_by_object:
+            problems.append(f"{url}: never reached the object check")
+    assert not problems, "\n".join(problems)
+    assert registry_state() == before
+    assert {"registry:organization_edit", "registry:funding_delete", "registry:affiliation_end"} <= set(tried)
+
+
+@pytest.mark.parametrize("probe", [-1, 1, 1000])
+def test_guessing_neighbouring_ids_finds_nothing_outside_scope(client, world, probe):
+    client.force_login(world.rep_b)
+    pk = world.org_b.pk + probe
+    response = client.get(f"/registry/organisations/{pk}/")
+    assert response.status_code == 404
+
+
+def test_bearer_token_of_b_cannot_read_a(client, world, routes):
+    _, key = ApiToken.issue(world.rep_b, "b")
+    detail = [r for r in object_routes(routes) if r.regex.startswith("api/") and "organi" in r.regex]
+    for route in detail:
+        url = route.url({"pk": [world.org_a.pk], "format": ["json"]})
+        response = client.get(url, headers={"Authorization": f"Bearer {key}"})
+        assert response.status_code in (403, 404), url
+
+
+def test_administration_is_closed_to_representatives(client, world):
+    client.force_login(world.rep_b)
+    response = client.get(f"/admin/registry/organization/{world.org_a.pk}/change/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
