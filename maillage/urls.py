@@ -41,6 +41,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("public/organisations/<int:pk>/", registry_views.public_organization, name="public_organization"),
     path("registry/", include("registry.urls")),
+    path("concertation/", include("concertation.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,2 @@
+# URL patterns of the analytics pages (names are used as "concertation:NAME").
+urlpatterns: list = []

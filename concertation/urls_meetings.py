@@ -1,0 +1,2 @@
+# URL patterns of the meetings pages (names are used as "concertation:NAME").
+urlpatterns: list = []

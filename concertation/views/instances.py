@@ -1,0 +1,255 @@
+"""Instance pages: list, detail (Bourque type, members, mix, delegations), forms, structure diagram."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from concertation import structure
+from concertation.actions import instances as actions
+from concertation.diagnosis import bourque_for
+from concertation.forms import BourqueOverrideForm, DelegationForm, InstanceForm, MembershipForm
+from concertation.models import Delegation, Instance, Membership
+from concertation.rules import instances_for
+from concertation.views import analytics, meetings, plans, priorities
+from concertation.views.common import get_instance
+from registry.models import Organization, Person, Territory
+from registry.views import history_page
+
+DECISION_RANK = {
+    Person.DecisionLevel.EXECUTIVE: 4,
+    Person.DecisionLevel.MANAGER: 3,
+    Person.DecisionLevel.STAFF: 2,
+    Person.DecisionLevel.VOLUNTEER: 1,
+    Person.DecisionLevel.CITIZEN: 1,
+}
+
+
+@login_required
+def instance_list(request: HttpRequest) -> HttpResponse:
+    instances = instances_for(request.user).select_related("rls", "parent").order_by("rls__name", "name")
+    kind, search = request.GET.get("kind", ""), request.GET.get("search", "").strip()
+    if kind in Instance.Kind.values:
+        instances = instances.filter(kind=kind)
+    if search:
+        instances = instances.filter(name__icontains=search)
+    today = timezone.localdate()
+    instances = instances.annotate(
+        n_members=Count(
+            "memberships",
+            filter=Q(memberships__start_date__lte=today)
+            & (Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)),
+        )
+    )
+    page = Paginator(instances, 50).get_page(request.GET.get("page"))
+    rls_ids = instances_for(request.user).values("rls_id").distinct()
+    context = {
+        "page": page,
+        "kinds": Instance.Kind.choices,
+        "kind": kind,
+        "search": search,
+        "query": request.GET.copy().urlencode(),
+        "rls_list": Territory.objects.filter(pk__in=rls_ids),
+        "can_add": request.user.has_perm("concertation.add_instance"),
+    }
+    return render(request, "concertation/instance_list.html", context)
+
+
+def current_members(instance: Instance):
+    today = timezone.localdate()
+    return instance.memberships.active_on(today).select_related("organization", "person").order_by("organization__name")
+
+
+def decision_gap(members) -> dict | None:
+    """Comparable power (domain.md §1): warn when representatives' decision levels are far apart."""
+    levels = {m.person.decision_level for m in members if m.person_id}
+    if len(levels) < 2:
+        return None
+    ranks = sorted(levels, key=lambda lv: DECISION_RANK[lv])
+    if DECISION_RANK[ranks[-1]] - DECISION_RANK[ranks[0]] < 2:
+        return None
+    return {"low": Person.DecisionLevel(ranks[0]).label, "high": Person.DecisionLevel(ranks[-1]).label}
+
+
+def sector_mix(members) -> list[dict]:
+    counts: dict[str, set[int]] = {}
+    for m in members:
+        counts.setdefault(m.organization.sector, set()).add(m.organization_id)
+    labels = dict(Organization.Sector.choices)
+    total = sum(len(v) for v in counts.values()) or 1
+    return sorted(
+        ({"sector": labels[s], "count": len(ids), "share": round(100 * len(ids) / total)} for s, ids in counts.items()),
+        key=lambda row: -row["count"],
+    )
+
+
+@login_required
+def instance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = get_instance(request, pk)
+    members = list(current_members(instance))
+    can_manage = request.user.has_perm("concertation.change_instance", instance)
+    delegations_in = Delegation.objects.filter(seat__instance=instance).select_related(
+        "source__instance", "source__organization", "seat__person"
+    )
+    delegations_out = Delegation.objects.filter(source__instance=instance).select_related(
+        "seat__instance", "source__organization", "source__person"
+    )
+    context = {
+        "instance": instance,
+        "members": members,
+        "former_members": instance.memberships.filter(end_date__lt=timezone.localdate())
+        .select_related("organization", "person")
+        .order_by("-end_date")[:50],
+        "bourque": bourque_for(instance, {m.organization.sector for m in members}),
+        "gap": decision_gap(members),
+        "mix": sector_mix(members),
+        "delegations_in": delegations_in,
+        "delegations_out": delegations_out,
+        "children": instance.children.all(),
+        "can_manage": can_manage,
+        "override_form": BourqueOverrideForm(
+            initial={"bourque_type": instance.bourque_override, "reason": instance.bourque_override_reason}
+        )
+        if can_manage
+        else None,
+        "membership_form": MembershipForm(instance_obj=instance) if can_manage else None,
+    }
+    for section in (meetings, priorities, plans, analytics):
+        context.update(section.instance_section(instance, request))
+    return render(request, "concertation/instance_detail.html", context)
+
+
+@login_required
+def instance_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("concertation.add_instance"):
+        raise PermissionDenied
+    form = InstanceForm(request.POST or None, user=request.user, initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            instance = actions.create_instance(request.user, form.cleaned_data, request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Instance “%(name)s” created.") % {"name": instance.name})
+            return redirect(instance)
+    return render(request, "concertation/form.html", {"form": form, "title": _("New instance")})
+
+
+@login_required
+def instance_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    form = InstanceForm(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_instance(request.user, Instance.objects.get(pk=instance.pk), form.cleaned_data, request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(instance)
+    context = {"form": form, "title": _("Edit %(name)s") % {"name": instance.name}, "object": instance}
+    return render(request, "concertation/form.html", context)
+
+
+@login_required
+@require_POST
+def bourque_override(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    form = BourqueOverrideForm(request.POST)
+    if form.is_valid():
+        actions.override_bourque_type(
+            request.user, instance, form.cleaned_data["bourque_type"], form.cleaned_data["reason"], request
+        )
+        messages.success(request, _("Bourque type saved."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    return redirect(instance)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    form = MembershipForm(request.POST, instance_obj=instance)
+    if form.is_valid():
+        try:
+            actions.add_membership(request.user, instance, form.cleaned_data, request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Member added."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label} : {' '.join(errors)}" if label else " ".join(errors))
+    return redirect(instance)
+
+
+@login_required
+def membership_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    membership = get_object_or_404(Membership, pk=membership_pk, instance=instance)
+    form = MembershipForm(request.POST or None, instance=membership, instance_obj=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_membership(
+                request.user, Membership.objects.get(pk=membership.pk), form.cleaned_data, request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Membership saved."))
+            return redirect(instance)
+    title = _("Membership of %(org)s") % {"org": membership.organization}
+    return render(request, "concertation/form.html", {"form": form, "title": title, "object": instance})
+
+
+@login_required
+def delegation_add(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    source = get_object_or_404(
+        Membership.objects.select_related("organization", "person"), pk=membership_pk, instance=instance
+    )
+    form = DelegationForm(request.POST or None, source=source, choices=instances_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.delegate(
+                request.user, source, form.cleaned_data["to_instance"], form.cleaned_data["start_date"], request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Delegation recorded."))
+            return redirect(instance)
+    title = _("Delegate %(org)s to another instance") % {"org": source.organization}
+    return render(request, "concertation/form.html", {"form": form, "title": title, "object": instance})
+
+
+@login_required
+def instance_history(request: HttpRequest, pk: int) -> HttpResponse:
+    return history_page(request, get_instance(request, pk), "concertation:instance_detail")
+
+
+@login_required
+def structure_diagram(request: HttpRequest, rls_pk: int) -> HttpResponse:
+    rls = get_object_or_404(Territory, pk=rls_pk, kind=Territory.Kind.RLS)
+    instances = list(instances_for(request.user).filter(rls=rls).order_by("name"))
+    if not instances and not request.user.has_perm("concertation.add_instance"):
+        raise PermissionDenied
+    visible = {i.pk for i in instances}
+    delegations = [
+        (d.source.instance_id, d.seat.instance_id, d.source.organization.name)
+        for d in Delegation.objects.filter(seat__end_date__isnull=True, source__instance__rls=rls).select_related(
+            "source__organization", "source", "seat"
+        )
+        if d.source.instance_id in visible and d.seat.instance_id in visible
+    ]
+    diagram = structure.layout(instances, delegations)
+    return render(request, "concertation/structure.html", {"rls": rls, "diagram": diagram})
