@@ -247,6 +247,11 @@ class Person(TimeStamped):
     position = models.CharField(_("position"), max_length=200, blank=True)
     decision_level = models.CharField(_("decision level"), max_length=20, choices=DecisionLevel.choices)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # The person's own Maillage account, if any: lets them vote in plenaries and follow their meetings.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="person",
+    )  # fmt: skip
 
     objects = PersonQuerySet.as_manager()
 
