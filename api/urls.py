@@ -2,13 +2,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api import concertation, views
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("territories", views.TerritoryViewSet, basename="territory")
+router.register("instances", concertation.InstanceViewSet, basename="instance")
+router.register("memberships", concertation.MembershipViewSet, basename="membership")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
