@@ -288,6 +288,8 @@ def machine() -> dict[str, str]:
         "date": datetime.now(ZoneInfo("America/Montreal")).strftime("%Y-%m-%d %H:%M %Z"),
         "cpus": f"{len(os.sched_getaffinity(0))} (nproc) — {cpu}",
         "memory": f"{memory_kb / 1024 / 1024:.1f} GiB",
+        # Other work on the machine shows in the p95 column; the ratios are measured side by side.
+        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
         "software": (
             f"Python {platform.python_version()}, Django {django.__version__}, SQLite {sqlite3.sqlite_version}, "
             f"{gunicorn.stdout.strip() or 'gunicorn'} (1 sync worker), {platform.system()} {platform.release()}"
@@ -299,6 +301,12 @@ def floors(run: ScaleRun) -> tuple[float | None, float | None]:
     by_path = {r.page.path: r for r in run.results if r.page.floor and r.ok}
     trivial, bare = by_path.get("/healthz"), by_path.get("/bench/bare/")
     return (trivial.median if trivial else None), (bare.median if bare else None)
+
+
+def generation_note() -> str:
+    if os.environ.get("DATABASE_URL"):
+        return "wall clock, with start-up and the flush of the previous run's synthetic data"
+    return "wall clock, with start-up"
 
 
 def thousands(n: int) -> str:
@@ -354,7 +362,7 @@ def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> s
     lines = [
         f"Run of {m['date']} — `make bench` ({requests} measured requests per row after {warmup} warm-up requests).",
         "",
-        f"- Machine: {m['cpus']}; memory {m['memory']}.",
+        f"- Machine: {m['cpus']}; memory {m['memory']}; load average at the end of the run {m['load']} (1/5/15 min).",
         f"- Software: {m['software']}.",
         f"- Database: {database}.",
     ]
@@ -364,7 +372,7 @@ def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> s
             "",
             f"### Scale `{run.scale}` — {thousands(info['organizations'])} organisations",
             "",
-            f"`generate_synthetic --scale {run.scale} --seed 1`: {run.generation_s:.1f} s (wall clock, with start-up). "
+            f"`generate_synthetic --scale {run.scale} --seed 1`: {run.generation_s:.1f} s ({generation_note()}). "
             f"Detail page: organisation {info['detail_id']} ({info['detail_people']} affiliations, "
             f"{info['detail_lines']} funding lines).",
             "",
