@@ -44,7 +44,9 @@ def crawl_values(world, route) -> dict[str, list]:
         pk = batch.pk
     else:
         pk = world.rep_a.pk
-    return {
+    # Sign-in is checked before any lookup, so ids of other objects need not exist for this crawl.
+    other_ids = {name: [1] for name in route.params if name.endswith("_pk") or name.endswith("_id")}
+    return other_ids | {
         "pk": [pk],
         "id": [pk],
         "object_id": [pk],

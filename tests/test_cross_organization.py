@@ -37,7 +37,7 @@ def targets(world) -> dict[str, dict[str, list]]:
     line = world.org_a.funding_lines.get().pk
     affiliation = world.person_a.affiliations.get().pk
     common = {"format": ["json"], "kind": ["organizations"], "line_pk": [line], "affiliation_pk": [affiliation]}
-    return {
+    return concertation_targets(world, common) | {
         "organi": {**common, "pk": [world.org_a.pk], "id": [world.org_a.pk], "object_id": [world.org_a.pk]},
         "funding": {**common, "pk": [world.org_a.pk]},
         "people": {**common, "pk": [world.person_a.pk], "id": [world.person_a.pk], "object_id": [world.person_a.pk]},
@@ -45,6 +45,23 @@ def targets(world) -> dict[str, dict[str, list]]:
         "token": {**common, "pk": [token.pk]},
         "import": {**common, "pk": [batch.pk]},
     }
+
+
+def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
+    """A private instance of which only A is a member: B's representative must not reach it."""
+    import datetime
+
+    from concertation.actions import instances as actions
+
+    instance = actions.create_instance(
+        None, {"name": "Comité privé de A", "kind": "working_group", "basis": "thematic", "level": "local",
+               "rls": world.rls, "is_public": False},
+    )  # fmt: skip
+    membership = actions.add_membership(
+        None, instance, {"organization": world.org_a, "start_date": datetime.date(2020, 1, 1)}
+    )
+    ids = {**common, "pk": [instance.pk], "id": [instance.pk], "membership_pk": [membership.pk]}
+    return {"instances": ids, "memberships": {**common, "pk": [membership.pk], "id": [membership.pk]}}
 
 
 def object_routes(routes):
