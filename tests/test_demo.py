@@ -156,3 +156,18 @@ def test_production_needs_an_explicit_flag(settings):
     settings.PRODUCTION = True
     load("--allow-production")
     assert Organization.objects.exists()
+
+
+@pytest.mark.parametrize("username", ["admin", "coordination", "analyste", "popote", "cab"])
+def test_every_demo_account_can_browse_the_registry(demo, client, username):
+    client.force_login(User.objects.get(username=username))
+    # A representative sees only their own organisation; the others see the whole RLS.
+    name = "Centre d'action bénévole" if username == "cab" else "Popote roulante"
+    org = Organization.objects.get(name__startswith=name)
+    for url in ["/", "/registry/organisations/", f"/registry/organisations/{org.pk}/", "/registry/people/"]:
+        assert client.get(url).status_code == 200, url
+
+
+def test_published_organisations_have_a_public_page(demo, client):
+    for org in Organization.objects.filter(is_public=True):
+        assert client.get(f"/public/organisations/{org.pk}/").status_code == 200
