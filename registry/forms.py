@@ -54,6 +54,9 @@ def organization_rules(cleaned: dict, instance_pk: int | None) -> dict[str, str]
 
 
 class OrganizationForm(forms.ModelForm):
+    # Longer than the 10 digits so that "1234 567 890" reaches clean_neq; the model then checks the digits.
+    neq = forms.CharField(label=Organization._meta.get_field("neq").verbose_name, required=False, max_length=14)
+
     class Meta:
         model = Organization
         fields = [
@@ -199,12 +202,18 @@ class TerritoryForm(forms.ModelForm):
         parents = editable.exclude(kind=Territory.Kind.COMMUNITY)
         if self.instance.pk:
             parents = parents.exclude(path__startswith=self.instance.path)
+            if self.instance.parent_id:
+                # Keeping the current parent is always allowed (a coordinator updates the figures of their RLS).
+                parents = parents | Territory.objects.filter(pk=self.instance.parent_id)
             figure = self.instance.latest_population()
             if figure:
                 self.initial.update(
                     year=figure.year, population=figure.population, population_65_plus=figure.population_65_plus
                 )
         self.fields["parent"].queryset = parents.order_by("path")
+        if not perms.scope_for(user).is_admin:
+            # Only the platform administrator adds a territory at the top of the tree, outside every RLS.
+            self.fields["parent"].required = True
         self.fields["grouped_municipalities"].queryset = editable.filter(kind=Territory.Kind.MUNICIPALITY)
         self.fields["grouped_municipalities"].help_text = gettext_lazy(
             "For a territory of belonging: the municipalities the partners grouped together."

@@ -5,6 +5,7 @@ invalid row and why), then, on confirmation, the real run. One bad row and nothi
 """
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ ALIASES = {
     "annee": "year", "année": "year", "population 65+": "population_65_plus",
 }  # fmt: skip
 TRUE = {"1", "true", "yes", "oui", "vrai", "x"}
+ROW_NUMBER = "_row"
 
 
 @dataclass
@@ -68,7 +70,7 @@ class FileError(Exception):
 # Reading files ------------------------------------------------------------------------------
 
 
-def read_rows(upload) -> list[dict[str, str]]:
+def read_rows(upload) -> list[dict]:
     if upload.size > MAX_BYTES:
         raise FileError(_("The file is larger than 5 MB. Split it into smaller files."))
     content = upload.read()
@@ -83,13 +85,24 @@ def read_rows(upload) -> list[dict[str, str]]:
     if not table:
         raise FileError(_("The file is empty."))
     header = [_column(h) for h in table[0]]
-    rows = [
-        dict(zip(header, (("" if v is None else str(v)).strip() for v in values), strict=False)) for values in table[1:]
-    ]
-    rows = [r for r in rows if any(r.values())]
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        row = dict(zip(header, (_cell(v) for v in values), strict=False))
+        if any(row.values()):
+            row[ROW_NUMBER] = number  # the file's own row number, blank lines included, for the error list
+            rows.append(row)
     if len(rows) > MAX_ROWS:
         raise FileError(_("The file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_ROWS})
     return rows
+
+
+def _cell(value) -> str:
+    # A date typed in Excel arrives as a datetime at midnight: give it as a date the forms read.
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
 
 
 def _column(heading) -> str:
@@ -158,6 +171,8 @@ def organization_data(row: dict, user) -> dict:
 
 def person_data(row: dict, user) -> dict:
     data = {k: row.get(k, "") for k in COLUMNS["people"]}
+    # In a list of people, "Nom" (name) is the family name.
+    data["last_name"] = data["last_name"] or row.get("name", "")
     data["decision_level"] = _choice(data["decision_level"], Person.DecisionLevel.choices)
     org_name = data["organization"]
     if org_name and not org_name.isdigit():
@@ -198,7 +213,8 @@ def run_import(kind: str, rows: list[dict], user, commit: bool) -> list[RowError
     form_class, to_data = FORMS[kind]
     errors: list[RowError] = []
     with transaction.atomic():
-        for number, row in enumerate(rows, start=2):  # row 1 is the header
+        for index, row in enumerate(rows, start=2):  # row 1 is the header
+            number = row.get(ROW_NUMBER, index)
             form = form_class(data=to_data(row, user), user=user)
             if not form.is_valid():
                 for field, messages_ in form.errors.items():

@@ -104,7 +104,11 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_for_user(request, perms.organizations_for, pk)
+    return organization_page(request, get_for_user(request, perms.organizations_for, pk))
+
+
+def organization_page(request: HttpRequest, org: Organization, funding_form=None, status: int = 200) -> HttpResponse:
+    """The organisation page; an invalid funding line comes back on it with the user's input and the errors."""
     org = Organization.objects.select_related("rls").prefetch_related("territories", "funding_lines").get(pk=org.pk)
     affiliations = (
         Affiliation.objects.filter(organization=org, person__archived_at__isnull=True)
@@ -117,10 +121,10 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "affiliations": affiliations,
         "can_edit": can_edit,
         "can_archive": request.user.has_perm("registry.archive_organization", org),
-        "funding_form": FundingLineForm() if can_edit else None,
+        "funding_form": funding_form if funding_form is not None else (FundingLineForm() if can_edit else None),
         "funding_by_year": funding_by_year(org.funding_lines.all()),
     }
-    return render(request, "registry/organization_detail.html", context)
+    return render(request, "registry/organization_detail.html", context, status=status)
 
 
 def funding_by_year(lines) -> list[dict]:
@@ -175,13 +179,10 @@ def organization_archive(request: HttpRequest, pk: int) -> HttpResponse:
 def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for_user(request, perms.organizations_for, pk, "registry.change_organization")
     form = FundingLineForm(request.POST)
-    if form.is_valid():
-        actions.add_funding_line(request.user, org, form.cleaned_data, request)
-        messages.success(request, _("Funding line added."))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label} : {' '.join(errors)}" if label else " ".join(errors))
+    if not form.is_valid():
+        return organization_page(request, org, funding_form=form, status=400)
+    actions.add_funding_line(request.user, org, form.cleaned_data, request)
+    messages.success(request, _("Funding line added."))
     return redirect("registry:organization_detail", pk=org.pk)
 
 
