@@ -36,8 +36,8 @@ class OrganizationFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
-        # Archived records stay out of lists unless asked for.
-        if self.form.is_valid() and self.form.cleaned_data.get("archived") is None:
+        # Archived records stay out of lists unless asked for, even when another filter value is invalid.
+        if getattr(self.form, "cleaned_data", {}).get("archived") is None:
             qs = qs.filter(archived_at__isnull=True)
         return qs
 
@@ -71,7 +71,7 @@ class PersonFilter(django_filters.FilterSet):
     @property
     def qs(self):
         qs = super().qs
-        if self.form.is_valid() and self.form.cleaned_data.get("archived") is None:
+        if getattr(self.form, "cleaned_data", {}).get("archived") is None:
             qs = qs.filter(archived_at__isnull=True)
         return qs
 

@@ -4,6 +4,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,10 +32,12 @@ class DateInput(forms.DateInput):
 def duplicate_name_error(name: str, rls: Territory | None, exclude_pk: int | None) -> str | None:
     if not name or rls is None:
         return None
-    clash = Organization.objects.filter(rls=rls, name__iexact=name.strip())
+    wanted = name.strip()
+    # Compared in Python: SQLite ignores case for ASCII letters only, and French names have accents (É, À).
+    same_length = Organization.objects.filter(rls=rls).alias(length=Length("name")).filter(length=len(wanted))
     if exclude_pk:
-        clash = clash.exclude(pk=exclude_pk)
-    if clash.exists():
+        same_length = same_length.exclude(pk=exclude_pk)
+    if any(other.casefold() == wanted.casefold() for other in same_length.values_list("name", flat=True)):
         return _("An organisation named “%(name)s” already exists in %(rls)s. Choose another name or edit it.") % {
             "name": name,
             "rls": rls,

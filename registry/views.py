@@ -323,6 +323,9 @@ def affiliation_add(request: HttpRequest, pk: int) -> HttpResponse:
 def affiliation_end(request: HttpRequest, pk: int, affiliation_pk: int) -> HttpResponse:
     person = get_for_user(request, perms.people_for, pk, "registry.change_person")
     affiliation = get_object_or_404(Affiliation, pk=affiliation_pk, person=person)
+    # A person shared by two organisations: each one's representative ends only their own affiliation.
+    if not request.user.has_perm("registry.change_organization", affiliation.organization):
+        raise PermissionDenied
     form = EndAffiliationForm(request.POST, affiliation=affiliation)
     if form.is_valid():
         actions.end_affiliation(request.user, affiliation, form.cleaned_data["end_date"], request)

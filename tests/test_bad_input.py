@@ -216,3 +216,13 @@ def test_moving_under_a_descendant_is_refused_with_a_clear_message(world):
     assert "parent" in error.value.message_dict
     world.rls.refresh_from_db()
     assert world.rls.parent == world.region
+
+
+@pytest.mark.parametrize("name", ["CENTRE D'ACTION BÉNÉVOLE DU VAL", "centre d'action bénévole du val"])
+def test_duplicate_names_differing_only_by_accented_capitals(client, world, registry_state, name):
+    """SQLite compares case only for ASCII letters; French names have accents."""
+    client.force_login(world.coordinator)
+    before = registry_state()
+    response = client.post(reverse("registry:organization_create"), org_data(world, name=name))
+    assert_field_error(response, "name", "existe déjà")
+    assert registry_state() == before

@@ -5,6 +5,7 @@ The URLs come from the resolver: a new URL with an id is tried automatically, an
 place fails it until someone says whose data it shows."""
 
 import pytest
+from django.urls import reverse
 
 from core.models import ApiToken
 from registry.models import ImportBatch
@@ -126,3 +127,21 @@ def test_administration_is_closed_to_representatives(client, world):
     response = client.get(f"/admin/registry/organization/{world.org_a.pk}/change/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+def test_shared_person_representative_of_a_cannot_end_the_affiliation_with_b(client, world, registry_state):
+    """Alice also volunteers at B: A's representative manages her A affiliation, not her B one."""
+    from tests.factories import AffiliationFactory
+
+    at_b = AffiliationFactory(person=world.person_a, organization=world.org_b)
+    at_a = world.person_a.affiliations.get(organization=world.org_a)
+    client.force_login(world.rep_a)
+    before = registry_state()
+    url = reverse("registry:affiliation_end", args=[world.person_a.pk, at_b.pk])
+    assert client.post(url, {"end_date": "2024-06-30"}).status_code == 403
+    assert registry_state() == before
+
+    url = reverse("registry:affiliation_end", args=[world.person_a.pk, at_a.pk])
+    assert client.post(url, {"end_date": "2024-06-30"}).status_code == 302
+    at_a.refresh_from_db()
+    assert at_a.end_date.isoformat() == "2024-06-30"

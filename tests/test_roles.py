@@ -270,3 +270,15 @@ def test_representative_cannot_affiliate_someone_with_another_organisation(clien
     assert response.status_code == 400
     assert "organization" in response.context["affiliation_form"].errors
     assert registry_state() == before
+
+
+@pytest.mark.parametrize("query", [{}, {"sector": "not-a-sector"}, {"territory": "999999"}, {"search": "Popote"}])
+def test_archived_organisations_stay_out_of_lists_whatever_the_filters(client, world, query):
+    actions.archive_organization(None, world.org_a)
+    client.force_login(world.coordinator)
+    page = client.get(r("organization_list"), query)
+    assert world.org_a not in list(page.context["page"])
+    export = b"".join(client.get(r("organization_list"), {**query, "format": "csv"}).streaming_content).decode()
+    assert world.org_a.name not in export
+    shown = client.get(r("organization_list"), {**query, "archived": "true"})
+    assert list(shown.context["page"]) == [world.org_a]

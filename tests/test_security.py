@@ -328,3 +328,22 @@ def test_exports_are_logged(client, world):
     assert event.actor == world.coordinator
     assert event.changes["format"] == "xlsx"
     assert "sector=community" in event.changes["query"]
+
+
+def test_names_are_escaped_everywhere_they_are_shown(client, world):
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    client.force_login(world.coordinator)
+    data = {"name": payload, "sector": "community", "rls": world.rls.pk, "mission": payload}
+    assert client.post(reverse("registry:organization_create"), data).status_code == 302
+    from registry.models import Organization
+
+    org = Organization.objects.get(name=payload)
+    for url in (
+        reverse("registry:organization_list"),
+        reverse("registry:organization_detail", args=[org.pk]),
+        reverse("registry:organization_history", args=[org.pk]),
+        reverse("home"),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html, url
+        assert "<img src=x" not in html, url
