@@ -11,7 +11,7 @@ from core.models import AuditEvent
 from registry import actions
 from registry import rules as perms
 from registry.filters import OrganizationFilter, PersonFilter, TerritoryFilter
-from registry.models import Affiliation, TerritoryPopulation
+from registry.models import Affiliation, Territory, TerritoryPopulation
 
 from .serializers import OrganizationSerializer, PersonSerializer, TerritorySerializer
 
@@ -71,7 +71,7 @@ class OrganizationViewSet(RegistryViewSet):
         return (
             perms.organizations_for(self.request.user)
             .select_related("rls")
-            .prefetch_related("territories", "funding_lines")
+            .prefetch_related(Prefetch("territories", queryset=Territory.objects.only("id")), "funding_lines")
             .order_by("name", "pk")
         )
 

@@ -182,6 +182,8 @@ class Organization(TimeStamped):
             # The organisation list filters by RLS and sector and sorts by name.
             models.Index(fields=["rls", "sector", "name"], name="org_rls_sector_name_idx"),
             models.Index(fields=["rls", "name"], name="org_rls_name_idx"),
+            # The administrator's unfiltered list sorts every organisation by name.
+            models.Index(fields=["name", "id"], name="org_name_id_idx"),
         ]
 
     def __str__(self) -> str:

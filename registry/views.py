@@ -56,7 +56,9 @@ def scoped_territory_choices(user) -> QuerySet:
     """Territory filter choices: the user's RLS subtrees, or the upper levels for a platform administrator."""
     scope = perms.scope_for(user)
     if scope.is_admin:
-        return Territory.objects.exclude(kind__in=[Territory.Kind.MUNICIPALITY, Territory.Kind.COMMUNITY])
+        # Upper levels only: ~110 options instead of every municipality (the API filter takes any id).
+        upper = [Territory.Kind.PROVINCE, Territory.Kind.HEALTH_REGION, Territory.Kind.RLS]
+        return Territory.objects.filter(kind__in=upper).order_by("path")
     paths = Territory.objects.filter(
         pk__in=scope.readable_rls
         | set(Organization.objects.filter(pk__in=scope.represented_orgs).values_list("rls", flat=True))
@@ -98,7 +100,11 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         filterset,
         "registry/organization_list.html",
         "registry/_organization_rows.html",
-        {"can_add": request.user.has_perm("registry.add_organization")},
+        # One label dict per page: get_sector_display rebuilds the translated choices on every row.
+        {
+            "can_add": request.user.has_perm("registry.add_organization"),
+            "sector_labels": dict(Organization.Sector.choices),
+        },
     )
 
 
