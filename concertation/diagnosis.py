@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from concertation.models.instances import BourqueType, Instance
 
@@ -34,7 +35,13 @@ def derive_bourque_type(level: str, basis: str, sectors: set[str]) -> BourqueDia
     if basis == Instance.Basis.THEMATIC:
         return BourqueDiagnosis(
             BourqueType.OPERATIONNEL_PROGRAMME,
-            _("Thematic basis: agreed action around one programme, problem or clientele (%(n)s sectors at the table).")
+            ngettext(
+                "Thematic basis: agreed action around one programme, problem or clientele "
+                "(%(n)s sector at the table).",
+                "Thematic basis: agreed action around one programme, problem or clientele "
+                "(%(n)s sectors at the table).",
+                n_sectors,
+            )
             % {"n": n_sectors},
         )
     if n_sectors >= 2:

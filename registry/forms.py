@@ -38,7 +38,10 @@ def duplicate_name_error(name: str, rls: Territory | None, exclude_pk: int | Non
     if exclude_pk:
         same_length = same_length.exclude(pk=exclude_pk)
     if any(other.casefold() == wanted.casefold() for other in same_length.values_list("name", flat=True)):
-        return _("An organisation named “%(name)s” already exists in %(rls)s. Choose another name or edit it.") % {
+        return _(
+            "An organisation named “%(name)s” already exists in %(rls)s. "
+            "Choose another name, or edit the existing organisation."
+        ) % {
             "name": name,
             "rls": rls,
         }
@@ -177,7 +180,9 @@ def territory_rules(cleaned: dict, instance: Territory | None) -> dict[str, str]
         if instance is not None and instance.pk and (parent.pk == instance.pk or parent.path.startswith(instance.path)):
             errors["parent"] = _("A territory cannot be placed under itself or one of its descendants.")
         elif KIND_RANK[parent.kind] >= KIND_RANK[kind]:
-            errors["parent"] = _("A %(kind)s cannot be placed under a %(parent_kind)s.") % {
+            errors["parent"] = _(
+                "A territory of kind “%(kind)s” cannot be placed under one of kind “%(parent_kind)s”."
+            ) % {
                 "kind": Territory.Kind(kind).label,
                 "parent_kind": parent.get_kind_display(),
             }

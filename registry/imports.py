@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from openpyxl import load_workbook
 
@@ -282,6 +283,8 @@ def confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         changes={"kind": kind, "file": batch.filename, "rows": len(batch.rows)},
         request=request,
     )
-    messages.success(request, _("%(n)s rows imported from %(file)s.") % {"n": len(batch.rows), "file": batch.filename})
+    count = len(batch.rows)
+    message = ngettext("%(n)s row imported from %(file)s.", "%(n)s rows imported from %(file)s.", count)
+    messages.success(request, message % {"n": count, "file": batch.filename})
     target = {"organizations": "organization_list", "people": "person_list", "territories": "territory_list"}[kind]
     return redirect(f"registry:{target}")

@@ -275,7 +275,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             {"organization": data.pop("organization"), "title": data.pop("title"), "start_date": data.pop("start_date")}
         ]
         person = actions.create_person(request.user, data, request)
-        messages.success(request, _("%(name)s added.") % {"name": person})
+        messages.success(request, _("Person “%(name)s” added.") % {"name": person})
         return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/form.html", {"form": form, "title": _("New person")})
 
