@@ -1,0 +1,160 @@
+"""Forms of the démarche, action-plan and analytics pages. They hand cleaned data to concertation.actions.plans."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from concertation.models import Action, ActionPlan, Demarche, DemarcheStage, Indicator, Instance, Objective
+from registry import rules as registry_rules
+from registry.forms import DateInput
+from registry.models import Organization, Territory
+
+END_BEFORE_START = _("The end date cannot be before the start date.")
+
+
+class DatedForm(forms.ModelForm):
+    """End date on or after start date, said next to the end date; the action checks it again."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", END_BEFORE_START)
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The database constraints are checked by the action (full_clean) with the same message.
+        pass
+
+
+class DemarcheForm(forms.ModelForm):
+    class Meta:
+        model = Demarche
+        fields = ["title"]
+        help_texts = {
+            "title": _(
+                "The démarche goes through seven stages: mobilise the partners, basic consensus, shared analysis of "
+                "the community and its needs, projects, action plan, implementation, evaluation."
+            )
+        }
+
+
+class StageForm(DatedForm):
+    class Meta:
+        model = DemarcheStage
+        fields = ["status", "start_date", "end_date", "deliverables"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "deliverables": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "deliverables": _("What this stage produces (a portrait, a shared diagnosis, a list of projects…).")
+        }
+
+
+class ActionPlanForm(DatedForm):
+    class Meta:
+        model = ActionPlan
+        fields = ["title", "demarche", "start_date", "end_date"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def __init__(self, *args, instance_obj: Instance, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["demarche"].queryset = Demarche.objects.filter(instance=instance_obj).order_by("-created_at")
+        self.fields["demarche"].label = _("Démarche")
+        self.fields["demarche"].help_text = _("Optional: the démarche this plan comes from.")
+
+
+class ObjectiveForm(forms.ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["title", "order"]
+        labels = {"order": _("Order")}
+        help_texts = {"title": _("Few objectives, some achievable in the short and medium term.")}
+
+
+def _organizations_for(instance_obj: Instance):
+    # Organisations of the health region: regional organisations take part in local plans too.
+    return Organization.objects.active().filter(rls__parent_id=instance_obj.rls.parent_id).order_by("name")
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "lead", "contributors", "resources", "deadline", "status"]
+        widgets = {
+            "deadline": DateInput(),
+            "resources": forms.Textarea(attrs={"rows": 3}),
+            "contributors": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        help_texts = {
+            "resources": _("People, hours, money or premises each partner commits."),
+            "contributors": _("Hold Ctrl (or Cmd) to choose several."),
+        }
+
+    def __init__(self, *args, instance_obj: Instance, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = _organizations_for(instance_obj)
+        if self.instance.pk:
+            # Keep organisations already chosen even if they are no longer in the region's active list.
+            kept = list(self.instance.contributors.values_list("pk", flat=True)) + [self.instance.lead_id]
+            orgs = Organization.objects.filter(pk__in=orgs.values("pk")) | Organization.objects.filter(pk__in=kept)
+            orgs = orgs.order_by("name")
+        self.fields["lead"].queryset = orgs
+        self.fields["contributors"].queryset = orgs
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, contributors = cleaned.get("lead"), cleaned.get("contributors")
+        if lead and contributors and lead in contributors:
+            cleaned["contributors"] = [o for o in contributors if o != lead]
+        return cleaned
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "target", "measured", "measured_on"]
+        widgets = {"measured_on": DateInput()}
+        help_texts = {"unit": _("For example: people reached, activities, %.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("measured") is not None and not cleaned.get("measured_on"):
+            cleaned["measured_on"] = timezone.localdate()
+        return cleaned
+
+
+# Concertation load -------------------------------------------------------------------------------------
+
+
+class LoadForm(forms.Form):
+    territory = forms.ModelChoiceField(label=_("Territory"), queryset=Territory.objects.none())
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    hours = forms.DecimalField(
+        label=_("Hours threshold"),
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=1,
+        help_text=_("Optional: flag those above this many meeting hours in the year instead of the top 10 %."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = load_territories_for(user)
+        self.fields["territory"].label_from_instance = lambda t: f"{t.name} ({t.get_kind_display()})"
+        self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].widget.attrs["inputmode"] = "numeric"
+
+
+def load_territories_for(user):
+    """Territories whose load a user may read: any RLS, region or the province for an administrator; the RLS
+    they coordinate or analyse otherwise (the report names people and their organisations)."""
+    scope = registry_rules.scope_for(user)
+    kinds = [Territory.Kind.PROVINCE, Territory.Kind.HEALTH_REGION, Territory.Kind.RLS]
+    territories = Territory.objects.filter(kind__in=kinds).order_by("path")
+    if scope.is_admin:
+        return territories
+    return territories.filter(pk__in=scope.readable_rls, kind=Territory.Kind.RLS)
