@@ -1,8 +1,13 @@
 """Meetings: agenda, convocation, attendance, minutes, decisions and follow-up items."""
 
+import hashlib
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
@@ -34,6 +39,8 @@ class Meeting(TimeStamped):
     )  # fmt: skip
     # Meeting length in hours, kept with the row so the concertation-load report can sum it in the database.
     hours = models.DecimalField(max_digits=5, decimal_places=2, default=0, editable=False)
+    # iCalendar SEQUENCE (RFC 5545): raised each time the invitation is sent again, so calendars take the update.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("meeting")
@@ -176,3 +183,33 @@ class FollowUp(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.OPEN, self.Status.IN_PROGRESS)
+
+
+class CalendarFeed(models.Model):
+    """A user's personal iCalendar feed. Calendar apps subscribe without a session, so the URL carries a secret
+    key; only its SHA-256 digest is stored, and regenerating the key revokes the old URL."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    @staticmethod
+    def hash(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user) -> tuple["CalendarFeed", str]:
+        """A new key for the user (replacing any earlier one); the clear key is returned once, never stored."""
+        key = secrets.token_urlsafe(32)
+        feed, _created = cls.objects.update_or_create(
+            user=user, defaults={"digest": cls.hash(key), "created_at": timezone.now(), "last_used_at": None}
+        )
+        return feed, key
