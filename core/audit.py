@@ -7,10 +7,9 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
-
-_request_ip: dict[str, str | None] = {}
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -70,3 +69,44 @@ def history_for(obj: models.Model):
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
     ).select_related("actor")
+
+
+EXTRA_LABELS = {
+    "territories": _("territories served"),
+    "funding": _("funding"),
+    "affiliations": _("affiliations"),
+    "affiliation_end": _("end of affiliation"),
+    "grouped_municipalities": _("grouped municipalities"),
+    "memberships": _("members"),
+    "membership": _("membership"),
+    "delegations": _("delegations"),
+    "created": _("created"),
+    "revoked": _("revoked"),
+}
+
+
+def _readable_value(field, value) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list):
+        return ", ".join(_readable_value(field, v) for v in value)
+    choices = dict(field.flatchoices) if field is not None and field.choices else None
+    if choices and value in choices:
+        return str(choices[value])
+    return str(value)
+
+
+def readable_changes(model: type[models.Model], changes: dict) -> list[tuple[str, str, str]]:
+    """(label, before, after) rows for a history page: field names and codes as the user reads them."""
+    rows = []
+    for name, values in changes.items():
+        try:
+            field = model._meta.get_field(name)
+            label = str(field.verbose_name)
+        except Exception:  # not a model field (territories list, funding, a free-form key)
+            field, label = None, str(EXTRA_LABELS.get(name, name.replace("_", " ")))
+        before, after = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+        rows.append((label[:1].upper() + label[1:], _readable_value(field, before), _readable_value(field, after)))
+    return rows

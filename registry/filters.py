@@ -1,10 +1,13 @@
 """List filters shared by the pages, the exports and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Organization, Person, Territory
+
+ARCHIVED_WIDGET = forms.Select(choices=[("", _("Active only")), ("true", _("Archived only"))])
 
 
 def _territory_with_descendants(queryset, name, value: Territory):
@@ -13,12 +16,19 @@ def _territory_with_descendants(queryset, name, value: Territory):
 
 class OrganizationFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    sector = django_filters.ChoiceFilter(label=_("Sector"), choices=Organization.Sector.choices)
-    territory = django_filters.ModelChoiceFilter(
-        label=_("Territory"), queryset=Territory.objects.all(), method=_territory_with_descendants
+    sector = django_filters.ChoiceFilter(
+        label=_("Sector"), choices=Organization.Sector.choices, empty_label=_("All sectors")
     )
-    is_aca = django_filters.BooleanFilter(label=_("ACA only"))
-    archived = django_filters.BooleanFilter(label=_("Archived"), method="filter_archived")
+    territory = django_filters.ModelChoiceFilter(
+        label=_("Territory"),
+        queryset=Territory.objects.all(),
+        method=_territory_with_descendants,
+        empty_label=_("All territories"),
+    )
+    is_aca = django_filters.BooleanFilter(
+        label=_("ACA"), widget=forms.Select(choices=[("", _("All")), ("true", _("ACA only")), ("false", _("Not ACA"))])
+    )
+    archived = django_filters.BooleanFilter(label=_("Show"), method="filter_archived", widget=ARCHIVED_WIDGET)
 
     class Meta:
         model = Organization
@@ -44,12 +54,14 @@ class OrganizationFilter(django_filters.FilterSet):
 
 class PersonFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    decision_level = django_filters.ChoiceFilter(label=_("Decision level"), choices=Person.DecisionLevel.choices)
+    decision_level = django_filters.ChoiceFilter(
+        label=_("Decision level"), choices=Person.DecisionLevel.choices, empty_label=_("All levels")
+    )
     organization = django_filters.ModelChoiceFilter(
         label=_("Organisation"), queryset=Organization.objects.all(), field_name="affiliations__organization",
-        distinct=False, method="filter_organization",
+        distinct=False, method="filter_organization", empty_label=_("All organisations"),
     )  # fmt: skip
-    archived = django_filters.BooleanFilter(label=_("Archived"), method="filter_archived")
+    archived = django_filters.BooleanFilter(label=_("Show"), method="filter_archived", widget=ARCHIVED_WIDGET)
 
     class Meta:
         model = Person
@@ -78,9 +90,12 @@ class PersonFilter(django_filters.FilterSet):
 
 class TerritoryFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), field_name="name", lookup_expr="icontains")
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Territory.Kind.choices)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Territory.Kind.choices, empty_label=_("All kinds"))
     parent = django_filters.ModelChoiceFilter(
-        label=_("Within"), queryset=Territory.objects.exclude(kind=Territory.Kind.MUNICIPALITY), method="filter_within"
+        label=_("Located in"),
+        queryset=Territory.objects.exclude(kind=Territory.Kind.MUNICIPALITY),
+        method="filter_within",
+        empty_label=_("Anywhere"),
     )
 
     class Meta:

@@ -69,7 +69,7 @@ class OrganizationForm(forms.ModelForm):
             "name", "sector", "is_aca", "neq", "rls", "territories", "mission", "founded_year",
             "email", "phone", "address", "postal_code", "website", "is_public",
         ]  # fmt: skip
-        widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "territories": forms.SelectMultiple(attrs={"size": 8})}
+        widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "territories": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,6 +87,7 @@ class OrganizationForm(forms.ModelForm):
         if not scope.is_admin:
             territories = territories.filter(perms.under_paths(rls.values_list("path", flat=True)))
         self.fields["territories"].queryset = territories.order_by("path")
+        self.fields["territories"].label_from_instance = lambda t: f"{t.name} ({t.get_kind_display()})"
         self.fields["neq"].help_text = gettext_lazy("10 digits, as on the enterprise register. Optional.")
 
     def clean_neq(self) -> str:
@@ -138,6 +139,7 @@ class AffiliationForm(forms.ModelForm):
         model = Affiliation
         fields = ["organization", "title", "start_date", "end_date"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {"organization": gettext_lazy("Organisation")}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,7 +204,10 @@ class TerritoryForm(forms.ModelForm):
     class Meta:
         model = Territory
         fields = ["name", "kind", "parent", "code", "description", "grouped_municipalities"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "grouped_municipalities": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

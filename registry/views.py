@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,7 +50,9 @@ def list_page(request: HttpRequest, filterset, template: str, partial: str, extr
     query = request.GET.copy()
     query.pop("page", None)
     context = {"filter": filterset, "page": page, "query": query.urlencode(), **extra}
-    return render(request, partial if request.htmx else template, context)
+    # A history restore (back button after a cache miss) needs the whole page, not the partial.
+    partial_only = request.htmx and not request.htmx.history_restore_request
+    return render(request, partial if partial_only else template, context)
 
 
 def scoped_territory_choices(user) -> QuerySet:
@@ -151,7 +154,11 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         org = actions.create_organization(request.user, form.cleaned_data, request)
         messages.success(request, _("Organisation “%(name)s” created.") % {"name": org.name})
         return redirect("registry:organization_detail", pk=org.pk)
-    return render(request, "registry/form.html", {"form": form, "title": _("New organisation")})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New organisation"), "cancel_url": reverse("registry:organization_list")},
+    )
 
 
 @login_required
@@ -211,6 +218,8 @@ def organization_history(request: HttpRequest, pk: int) -> HttpResponse:
 def history_page(request: HttpRequest, obj, back: str) -> HttpResponse:
     events = audit.history_for(obj).exclude(action=AuditEvent.Action.VIEW)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.rows = audit.readable_changes(type(obj), event.changes if isinstance(event.changes, dict) else {})
     return render(request, "registry/history.html", {"object": obj, "page": page, "back": back})
 
 
@@ -277,7 +286,11 @@ def person_create(request: HttpRequest) -> HttpResponse:
         person = actions.create_person(request.user, data, request)
         messages.success(request, _("Person “%(name)s” added.") % {"name": person})
         return redirect("registry:person_detail", pk=person.pk)
-    return render(request, "registry/form.html", {"form": form, "title": _("New person")})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New person"), "cancel_url": reverse("registry:person_list")},
+    )
 
 
 @login_required
@@ -399,7 +412,11 @@ def territory_create(request: HttpRequest) -> HttpResponse:
         territory = actions.create_territory(request.user, form.cleaned_data, request)
         messages.success(request, _("Territory “%(name)s” created.") % {"name": territory.name})
         return redirect("registry:territory_detail", pk=territory.pk)
-    return render(request, "registry/form.html", {"form": form, "title": _("New territory")})
+    return render(
+        request,
+        "registry/form.html",
+        {"form": form, "title": _("New territory"), "cancel_url": reverse("registry:territory_list")},
+    )
 
 
 @login_required

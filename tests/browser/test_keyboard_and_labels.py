@@ -2,6 +2,7 @@
 
 import re
 
+from django.forms import CheckboxSelectMultiple
 from playwright.sync_api import Page, expect
 
 from registry.forms import OrganizationForm
@@ -18,6 +19,16 @@ UNLABELLED_CONTROLS = """() => Array.from(document.querySelectorAll(
 
 def label_pattern(text) -> re.Pattern:
     return re.compile(rf"^{re.escape(in_french(text))}(\s|$)")
+
+
+def expected_tab_order(form: OrganizationForm) -> list[str]:
+    ids = []
+    for name, form_field in form.fields.items():
+        if isinstance(form_field.widget, CheckboxSelectMultiple):
+            ids += [f"id_{name}_{i}" for i in range(form_field.queryset.count())]
+        else:
+            ids.append(f"id_{name}")
+    return ids
 
 
 def focused_id(page: Page) -> str:
@@ -41,6 +52,10 @@ def test_organisation_form_works_with_the_keyboard_alone(page, live_server, worl
     # Every field has a label that names it.
     assert page.evaluate(UNLABELLED_CONTROLS) == []
     for name, form_field in form.fields.items():
+        if isinstance(form_field.widget, CheckboxSelectMultiple):
+            # A group of checkboxes: the group is named by its legend, each box by its own label.
+            expect(page.get_by_role("group", name=label_pattern(form_field.label))).to_have_count(1)
+            continue
         control = page.get_by_label(label_pattern(form_field.label))
         expect(control).to_have_count(1)
         expect(control).to_have_attribute("id", f"id_{name}")
@@ -62,7 +77,7 @@ def test_organisation_form_works_with_the_keyboard_alone(page, live_server, worl
         elif current == "id_sector":
             page.keyboard.type(community)  # a closed <select> jumps to the option whose label is typed
             expect(page.locator("#id_sector")).to_have_value("community")
-    assert visited == [f"id_{name}" for name in form.fields]
+    assert visited == expected_tab_order(form)
     expect(page.get_by_role("button", name=in_french("Save"), exact=True)).to_be_focused()
 
     # Enter submits; the error summary takes focus, names the NEQ field and links to it.

@@ -35,7 +35,7 @@ def test_coordinator_creates_an_organisation_in_french_then_finds_it_by_search(p
     field(page, form, "sector").select_option(label=community)
     field(page, form, "is_aca").check()
     expect(field(page, form, "rls")).to_have_value(str(world.rls.pk))  # the coordinator's only RLS is preselected
-    field(page, form, "territories").select_option(label=world.town.name)
+    page.get_by_role("checkbox", name=world.town.name).check()  # "Saint-Clément (Municipality)"
     field(page, form, "mission").fill("Briser l'isolement des aînés par des visites d'amitié et des appels.")
     field(page, form, "founded_year").fill("1992")
     page.get_by_role("button", name=in_french("Save"), exact=True).click()
