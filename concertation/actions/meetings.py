@@ -164,7 +164,7 @@ def approve_previous_minutes(acting_user, meeting: Meeting, request=None) -> Mee
     _set_status(
         acting_user, previous, Meeting.Status.APPROVED, request, minutes_approved_at=now, minutes_approved_in=meeting
     )
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"approved minutes": [None, str(previous)]}, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"approved_minutes": [None, str(previous)]}, request)
     return previous
 
 
@@ -266,9 +266,13 @@ def update_agenda_item(acting_user, item: AgendaItem, data: dict[str, Any], requ
     _apply(item, ["title", "description", "minutes"], data)
     item.full_clean()
     item.save()
-    changes = audit.diff(before, audit.snapshot(item, ["title", "description", "minutes"]))
-    if changes:
-        changes = {f"{item.order}. {name}": values for name, values in changes.items()}
+    after = audit.snapshot(item, ["title", "description", "minutes"])
+    if after != before:
+        changes = {
+            "agenda": [f"{item.order}. {before['title']}", str(item)],
+            **{name: [f"{item.order}. {before[name]}", f"{item.order}. {after[name]}"]
+               for name in ("description", "minutes") if before[name] != after[name]},
+        }  # fmt: skip
         audit.record(acting_user, AuditEvent.Action.UPDATE, item.meeting, changes, request)
     return item
 
@@ -289,7 +293,8 @@ def move_agenda_item(acting_user, item: AgendaItem, direction: str, request=None
     AgendaItem.objects.filter(pk=other.pk).update(order=old)
     AgendaItem.objects.filter(pk=item.pk).update(order=new)
     item.order = new
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"agenda order": [str(old), str(new)]}, request)
+    changes = {"agenda_order": [f"{old}. {item.title}", f"{new}. {item.title}"]}
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
     return item
 
 
@@ -306,14 +311,13 @@ def remove_agenda_item(acting_user, item: AgendaItem, request=None) -> None:
 @transaction.atomic
 def record_minutes(acting_user, meeting: Meeting, minutes: dict[int, str], request=None) -> None:
     check_editable(meeting)
-    changes = {}
-    for item in meeting.agenda_items.filter(pk__in=minutes):
+    for item in meeting.agenda_items.filter(pk__in=minutes).order_by("order"):
         if item.minutes != minutes[item.pk]:
-            changes[f"{item.order}. minutes"] = [item.minutes, minutes[item.pk]]
+            # One event per item: the history shows which item's minutes changed, before and after.
+            changes = {"minutes": [f"{item}: {item.minutes}", f"{item}: {minutes[item.pk]}"]}
             item.minutes = minutes[item.pk]
             item.save(update_fields=["minutes"])
-    if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
+            audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
 
 
 # Attendance ---------------------------------------------------------------------------------------
@@ -337,7 +341,7 @@ def record_attendance(
 ) -> None:
     check_editable(meeting)
     existing = {a.membership_id: a for a in meeting.attendances.all()}
-    new, changed, changes = [], [], {}
+    new, changed, before, after = [], [], [], []
     for membership, status, substitute in rows:
         row = existing.get(membership.pk)
         substitute_id = substitute.pk if substitute else None
@@ -345,15 +349,17 @@ def record_attendance(
         if row is None:
             new.append(Attendance(meeting=meeting, membership=membership, organization_id=membership.organization_id,
                                   status=status, substitute_id=substitute_id))  # fmt: skip
-            changes[label] = [None, _status_label(status, substitute)]
+            after.append(f"{label}: {_status_label(status, substitute)}")
         elif (row.status, row.substitute_id) != (status, substitute_id):
-            changes[label] = [_status_label(row.status, row.substitute), _status_label(status, substitute)]
+            before.append(f"{label}: {_status_label(row.status, row.substitute)}")
+            after.append(f"{label}: {_status_label(status, substitute)}")
             row.status, row.substitute_id = status, substitute_id
             changed.append(row)
     Attendance.objects.bulk_create(new)
     Attendance.objects.bulk_update(changed, ["status", "substitute"])
-    if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"attendance": changes}, request)
+    if after:
+        changes = {"attendance": ["; ".join(before) or None, "; ".join(after)]}
+        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
 
 
 def _status_label(status: str, substitute: Person | None) -> str:
@@ -379,8 +385,12 @@ def _check_decision(decision: Decision) -> None:
     decision.full_clean()
 
 
-def _decision_summary(decision: Decision) -> dict:
-    return audit.snapshot(decision, DECISION_FIELDS)
+def _decision_label(decision: Decision) -> str:
+    mode = str(decision.get_mode_display())
+    if decision.mode == Decision.Mode.VOTE:
+        mode += f" {decision.votes_for}/{decision.votes_against}/{decision.abstentions}"
+    dissent = f" — {_('dissent')}: {decision.dissent}" if decision.dissent else ""
+    return f"{decision.text} ({mode}){dissent}"
 
 
 @transaction.atomic
@@ -390,21 +400,21 @@ def record_decision(acting_user, meeting: Meeting, data: dict[str, Any], request
     _apply(decision, DECISION_FIELDS, data)
     _check_decision(decision)
     decision.save()
-    changes = {f"decision: {key}": values for key, values in audit.diff({}, _decision_summary(decision)).items()}
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
+    audit.record(
+        acting_user, AuditEvent.Action.UPDATE, meeting, {"decision": [None, _decision_label(decision)]}, request
+    )
     return decision
 
 
 @transaction.atomic
 def update_decision(acting_user, decision: Decision, data: dict[str, Any], request=None) -> Decision:
     check_editable(decision.meeting)
-    before = _decision_summary(decision)
+    before = _decision_label(decision)
     _apply(decision, DECISION_FIELDS, data)
     _check_decision(decision)
     decision.save()
-    changes = audit.diff(before, _decision_summary(decision))
-    if changes:
-        changes = {f"decision: {key}": values for key, values in changes.items()}
+    if _decision_label(decision) != before:
+        changes = {"decision": [before, _decision_label(decision)]}
         audit.record(acting_user, AuditEvent.Action.UPDATE, decision.meeting, changes, request)
     return decision
 
@@ -412,7 +422,7 @@ def update_decision(acting_user, decision: Decision, data: dict[str, Any], reque
 @transaction.atomic
 def delete_decision(acting_user, decision: Decision, request=None) -> None:
     check_editable(decision.meeting)
-    label = str(decision)
+    label = _decision_label(decision)
     decision.delete()
     audit.record(acting_user, AuditEvent.Action.UPDATE, decision.meeting, {"decision": [label, None]}, request)
 
@@ -442,6 +452,12 @@ def _check_follow_up(follow_up: FollowUp) -> None:
     follow_up.full_clean()
 
 
+def _follow_up_label(follow_up: FollowUp) -> str:
+    owner = follow_up.owner_organization or follow_up.owner_person
+    parts = [follow_up.description[:120], str(owner) if owner else "", str(follow_up.due_date or "")]
+    return " — ".join([p for p in parts if p] + [str(follow_up.get_status_display())])
+
+
 def _close_at(follow_up: FollowUp, old_status: str, meeting: Meeting) -> None:
     if follow_up.status in CLOSED and old_status not in CLOSED:
         follow_up.closed_in = meeting
@@ -457,7 +473,9 @@ def add_follow_up(acting_user, meeting: Meeting, data: dict[str, Any], request=N
     _close_at(follow_up, FollowUp.Status.OPEN, meeting)
     _check_follow_up(follow_up)
     follow_up.save()
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"follow-up": [None, str(follow_up)]}, request)
+    audit.record(
+        acting_user, AuditEvent.Action.UPDATE, meeting, {"follow_up": [None, _follow_up_label(follow_up)]}, request
+    )
     return follow_up
 
 
@@ -474,13 +492,12 @@ def update_follow_up(
     else:
         check_editable(meeting)
     old_status = follow_up.status
-    before = audit.snapshot(follow_up, FOLLOW_UP_FIELDS)
+    before = _follow_up_label(follow_up)
     _apply(follow_up, FOLLOW_UP_FIELDS, data)
     _close_at(follow_up, old_status, meeting)
     _check_follow_up(follow_up)
     follow_up.save()
-    changes = audit.diff(before, audit.snapshot(follow_up, FOLLOW_UP_FIELDS))
-    if changes:
-        changes = {f"follow-up “{follow_up}”: {key}": values for key, values in changes.items()}
+    if _follow_up_label(follow_up) != before:
+        changes = {"follow_up": [before, _follow_up_label(follow_up)]}
         audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
     return follow_up

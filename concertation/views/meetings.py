@@ -42,7 +42,8 @@ from registry.views import history_page
 
 SECTION_SIZE = 5  # meetings listed on the instance page, upcoming and recent each
 FEED_PAST_DAYS = 365
-FEED_LIMIT = 2000
+FEED_UPCOMING, FEED_PAST = 1500, 500  # bounds the feed of a province-wide administrator
+CALENDAR_LIMIT = 500  # meetings shown for one month (an administrator sees the whole province)
 
 
 def instance_section(instance: Instance, request: HttpRequest) -> dict:
@@ -57,7 +58,9 @@ def instance_section(instance: Instance, request: HttpRequest) -> dict:
 
 def get_meeting(request: HttpRequest, pk: int, manage: bool = False) -> Meeting:
     """The meeting if the user may see its instance (404 otherwise); with manage=True, only for its coordinators."""
-    visible = Meeting.objects.filter(instance__in=instances_for(request.user)).select_related("instance__rls")
+    visible = Meeting.objects.filter(instance__in=instances_for(request.user)).select_related(
+        "instance__rls", "minutes_approved_in"
+    )
     meeting = get_object_or_404(visible, pk=pk)
     if manage and not request.user.has_perm("concertation.change_instance", meeting.instance):
         raise PermissionDenied
@@ -395,7 +398,7 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
 @require_GET
 def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk)
-    audit.record(request.user, AuditEvent.Action.EXPORT, meeting, {"format": ["", "pdf"]}, request)
+    audit.record(request.user, AuditEvent.Action.EXPORT, meeting, {"format": [None, "PDF"]}, request)
     return _attachment(documents.minutes_pdf(meeting), "application/pdf", documents.filename(meeting, "pdf"))
 
 
@@ -403,7 +406,7 @@ def meeting_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_docx(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk)
-    audit.record(request.user, AuditEvent.Action.EXPORT, meeting, {"format": ["", "docx"]}, request)
+    audit.record(request.user, AuditEvent.Action.EXPORT, meeting, {"format": [None, "DOCX"]}, request)
     docx_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return _attachment(documents.minutes_docx(meeting), docx_type, documents.filename(meeting, "docx"))
 
@@ -441,14 +444,17 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             starts_at__lt=datetime.datetime.combine(following, datetime.time(), tzinfo=tz),
         )
         .select_related("instance")
-        .order_by("starts_at")
+        .order_by("starts_at")[: CALENDAR_LIMIT + 1]
     )
+    truncated = len(meetings) > CALENDAR_LIMIT
+    meetings = meetings[:CALENDAR_LIMIT]
     first_weekday = int(formats.get_format("FIRST_DAY_OF_WEEK"))
     context = {
         "month": first,
         "previous_month": previous,
         "next_month": following,
         "meetings": meetings,
+        "truncated": truncated,
         "weeks": meeting_calendar.month_weeks(first.year, first.month, meetings, first_weekday),
         "weekdays": meeting_calendar.weekday_names(first_weekday),
         "today": timezone.localdate(),
@@ -463,7 +469,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 def calendar_feed_issue(request: HttpRequest) -> HttpResponse:
     """Create or regenerate the personal feed's secret address; the old address stops working at once."""
     _feed, key = CalendarFeed.issue(request.user)
-    audit.record(request.user, AuditEvent.Action.TOKEN, request.user, {"calendar feed": ["", "issued"]}, request)
+    audit.record(request.user, AuditEvent.Action.TOKEN, request.user, {"calendar_feed": [None, "issued"]}, request)
     # Shown once on the next page, then only its digest remains (like an API token).
     request.session["calendar_feed_url"] = request.build_absolute_uri(reverse("concertation:calendar_feed", args=[key]))
     messages.success(request, _("Your personal calendar address is ready. Copy it now: it is shown only once."))
@@ -475,20 +481,21 @@ def calendar_feed_issue(request: HttpRequest) -> HttpResponse:
 def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
     deleted, _details = CalendarFeed.objects.filter(user=request.user).delete()
     if deleted:
-        audit.record(request.user, AuditEvent.Action.TOKEN, request.user, {"calendar feed": ["issued", ""]}, request)
+        audit.record(request.user, AuditEvent.Action.TOKEN, request.user, {"calendar_feed": ["issued", None]}, request)
     messages.success(request, _("The calendar address no longer works."))
     return redirect("concertation:calendar")
 
 
-def feed_meetings(user):
-    """Meetings of the instances the user may see, or where their own person sits; from a year ago on."""
+def feed_meetings(user) -> list[Meeting]:
+    """Meetings of the instances the user may see, or where their own person sits: the coming ones, then the
+    past year's."""
     own_seat = Membership.objects.filter(instance=OuterRef("instance_id"), person__account=user)
-    return (
-        Meeting.objects.filter(Q(instance__in=instances_for(user)) | Exists(own_seat))
-        .filter(starts_at__gte=timezone.now() - datetime.timedelta(days=FEED_PAST_DAYS))
-        .select_related("instance")
-        .order_by("starts_at")[:FEED_LIMIT]
-    )
+    meetings = Meeting.objects.filter(Q(instance__in=instances_for(user)) | Exists(own_seat)).select_related("instance")
+    now = timezone.now()
+    upcoming = meetings.filter(starts_at__gte=now).order_by("starts_at")[:FEED_UPCOMING]
+    since = now - datetime.timedelta(days=FEED_PAST_DAYS)
+    past = meetings.filter(starts_at__lt=now, starts_at__gte=since).order_by("-starts_at")[:FEED_PAST]
+    return [*reversed(past), *upcoming]
 
 
 @require_GET

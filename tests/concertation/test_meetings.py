@@ -280,6 +280,9 @@ def test_attendance_is_taken_for_all_members_at_once(client, world, local):
     client.post(url, {f"status_{member_a.pk}": "absent", f"status_{member_b.pk}": "present"})
     assert Attendance.objects.get(membership=member_a, meeting=meeting).status == "absent"
     assert Attendance.objects.filter(meeting=meeting).count() == 2
+    history = client.get(reverse("concertation:meeting_history", args=[meeting.pk])).content.decode()
+    assert "Popote roulante du Val: Present (Sophie Remplaçante)" in history
+    assert "Popote roulante du Val: Absent" in history
 
 
 # Decisions --------------------------------------------------------------------------------------------
