@@ -158,6 +158,7 @@ def test_convocation_emails_each_member_representative_with_an_ics_in_their_lang
     assert alice.extra_headers["Content-Language"] == "en-CA"
     assert bruno.extra_headers["Content-Language"] == "fr-CA"
     assert "Convocation" in alice.subject and "Plan d'action 2025" in alice.body
+    assert "Comité d'action locale de Saint-Clément" in alice.subject, "plain text, not HTML-escaped"
     html = alice.alternatives[0][0]
     assert 'lang="en-CA"' in html and "Plan d&#x27;action 2025" in html
     assert 'lang="fr-CA"' in bruno.alternatives[0][0]
