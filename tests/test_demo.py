@@ -171,3 +171,8 @@ def test_every_demo_account_can_browse_the_registry(demo, client, username):
 def test_published_organisations_have_a_public_page(demo, client):
     for org in Organization.objects.filter(is_public=True):
         assert client.get(f"/public/organisations/{org.pk}/").status_code == 200
+
+
+def test_concertation_step_needs_the_registry_demo(db):
+    with pytest.raises(CommandError, match="load_demo"):
+        call_command("load_demo_concertation", stdout=StringIO())

@@ -1,12 +1,14 @@
-"""Load the demo network (registry/demo_data.py). Idempotent: records are looked up by natural key first.
+"""Load the demo network (registry/demo_data.py), then its concertation instances (concertation/demo_data.py).
 
-Every record goes through registry.actions, so each one's history page shows its creation by `admin`.
+Idempotent: records are looked up by natural key first. Every registry record goes through registry.actions,
+so each one's history page shows its creation by `admin`.
 """
 
 import datetime
 import unicodedata
 from decimal import Decimal
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -67,11 +69,18 @@ class Command(BaseCommand):
         self.print_accounts(options["url"])
 
     @staticmethod
-    def summary(counts: dict[str, int]) -> str:
-        return (
+    def summary(counts: dict) -> str:
+        text = (
             f"Réseau de démonstration prêt : {counts['territories']} territoires, {counts['organizations']} "
             f"organisations, {counts['people']} personnes ({counts['created']} fiches créées par ce chargement)."
         )
+        if "concertation" in counts:
+            c = counts["concertation"]
+            text += (
+                f"\nConcertation : {c.instances} instances, {c.memberships} adhésions, {c.meetings} rencontres "
+                f"({c.created} enregistrements créés par ce chargement)."
+            )
+        return text
 
     def print_accounts(self, url: str) -> None:
         users = {
@@ -114,12 +123,18 @@ class DemoLoader:
             self.organizations[spec.key] = self._ensure_organization(spec)
         people = [self._ensure_person(spec) for spec in demo.PEOPLE]
         self._ensure_roles()
-        return {
+        counts = {
             "territories": len(self.territories),
             "organizations": len(self.organizations),
             "people": len(people),
             "created": self.created,
         }
+        if apps.is_installed("concertation"):
+            # The VES structure, meetings, priorities and plan of the demo RLS (concertation/demo_data.py).
+            from concertation import demo_data as concertation_demo
+
+            counts["concertation"] = concertation_demo.load(self.admin)
+        return counts
 
     # Accounts -------------------------------------------------------------------------------
 

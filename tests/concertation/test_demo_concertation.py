@@ -1,0 +1,287 @@
+"""The concertation part of the demo network (concertation/demo_data.py), loaded by `load_demo`.
+
+The demo is loaded once for the module, inside a transaction rolled back at the end (as TestCase.setUpTestData
+does); each test runs in its own savepoint on top of it.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.test import override_settings
+from django.urls import reverse
+
+from concertation import demo_data
+from concertation.analytics import participation_by_year
+from concertation.models import (
+    Action,
+    ActionPlan,
+    AgendaItem,
+    Attendance,
+    Ballot,
+    BallotChoice,
+    Candidate,
+    Decision,
+    Delegation,
+    Demarche,
+    DemarcheStage,
+    FollowUp,
+    Indicator,
+    Instance,
+    Meeting,
+    Membership,
+    Objective,
+    PriorityExercise,
+    VotingRound,
+    Workshop,
+    WorkshopSelection,
+)
+from core.models import AuditEvent, User
+from registry.models import Affiliation, Organization, Person
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Instance, Membership, Delegation, Meeting, AgendaItem, Attendance, Decision, FollowUp, PriorityExercise,
+    Candidate, Workshop, WorkshopSelection, VotingRound, Ballot, BallotChoice, Demarche, DemarcheStage, ActionPlan,
+    Objective, Action, Indicator, Organization, AuditEvent,
+]  # fmt: skip
+
+
+FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHING
+
+
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            out = StringIO()
+            with override_settings(PASSWORD_HASHERS=FAST_HASHING):
+                call_command("load_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(demo_once, db) -> str:
+    return demo_once
+
+
+def instance(kind: str, **filters) -> Instance:
+    return Instance.objects.get(kind=kind, **filters)
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_load_demo_reports_the_concertation(demo):
+    assert "Concertation : 9 instances" in demo
+
+
+def test_idempotent(demo):
+    before = counts()
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert counts() == before
+    assert "(0 enregistrements créés par ce chargement)" in out.getvalue()
+    call_command("load_demo_concertation", stdout=StringIO())
+    assert counts() == before
+
+
+def test_the_ves_structure(demo):
+    assembly = instance("assembly")
+    coordination = instance("coordination_committee")
+    assert (assembly.basis, assembly.level, assembly.parent, assembly.territory.kind) == (
+        "territorial",
+        "local",
+        None,
+        "rls",
+    )
+    assert coordination.parent == assembly
+    locals_ = list(Instance.objects.filter(kind="local_action_committee"))
+    assert len(locals_) == 5
+    assert {c.parent for c in locals_} == {coordination}
+    assert {c.territory.kind for c in locals_} == {"community"}
+    # Each local committee delegates one of its members to the coordination committee (a delegate seat).
+    delegations = Delegation.objects.select_related("source__instance", "seat__instance")
+    assert sorted(d.source.instance.name for d in delegations) == sorted(c.name for c in locals_)
+    for delegation in delegations:
+        assert delegation.seat.instance == coordination
+        assert delegation.seat.role == Membership.Role.DELEGATE
+        assert (delegation.seat.organization, delegation.seat.person) == (
+            delegation.source.organization,
+            delegation.source.person,
+        )
+    table = instance("table")
+    assert table.basis == "thematic" and table.theme
+    joint = instance("joint_committee")
+    assert not joint.is_public
+    assert list(joint.coordinators.values_list("username", flat=True)) == ["cab"]
+
+
+def test_the_assembly_participation_curve(demo):
+    series = {row["year"]: row["organizations"] for row in participation_by_year(instance("assembly"))}
+    assert (series[2010], series[2012]) == (16, 44)
+    assert 25 <= series[2011] <= 35
+    assert max(series.values()) == 44
+    # The decline from 2013: never back up, well below the peak.
+    years = sorted(y for y in series if y >= 2012)
+    assert all(series[a] >= series[b] for a, b in zip(years, years[1:], strict=False))
+    assert series[2013] < 44 and series[2015] < 30
+    for year, expected in demo_data.ASSEMBLY_CURVE.items():
+        assert series[year] == expected
+    # Organisations of the early years that no longer exist are archived in the registry.
+    gone = Organization.objects.filter(name__in=[o.name for o in demo_data.HISTORICAL_ORGANIZATIONS])
+    assert gone.count() == len(demo_data.HISTORICAL_ORGANIZATIONS)
+    assert all(org.archived_at for org in gone)
+
+
+def test_representatives_are_affiliated_with_their_organisation(demo):
+    memberships = Membership.objects.filter(person__isnull=False)
+    assert memberships.count() > 100
+    affiliated = Affiliation.objects.filter(person_id=F("person_id"))
+    for membership in memberships.select_related("person", "organization"):
+        assert affiliated.filter(person=membership.person, organization=membership.organization).exists(), membership
+    assert not Membership.objects.filter(end_date__lt=F("start_date")).exists()
+    # The CSSS's manager change of 2013 shows in the assembly: three successive representatives.
+    cisss = Membership.objects.filter(instance__kind="assembly", organization__name__startswith="CISSS")
+    assert [str(m.person) for m in cisss.order_by("start_date")] == [
+        "Marc-André Pelletier",
+        "Isabelle Gagné",
+        "Geneviève Lapointe",
+    ]
+
+
+def test_three_years_of_meetings(demo):
+    assembly = instance("assembly")
+    held = Meeting.objects.filter(status__in=["held", "approved"])
+    years = sorted({m.starts_at.year for m in held})
+    assert len(years) == 3
+    for year in years:
+        assert assembly.meetings.filter(starts_at__year=year).count() == 2  # twice a year
+    for committee in Instance.objects.filter(kind__in=["coordination_committee", "local_action_committee"]):
+        assert committee.meetings.filter(status__in=["held", "approved"]).count() >= 10
+    assert not Meeting.objects.filter(ends_at__lte=F("starts_at")).exists()
+    for meeting in Meeting.objects.all():
+        assert meeting.hours == round((meeting.ends_at - meeting.starts_at).total_seconds() / 3600, 2)
+    # What comes next: planned or convened meetings; one cancelled meeting.
+    assert Meeting.objects.filter(status__in=["planned", "convened"]).exists()
+    assert Meeting.objects.filter(status="cancelled").count() == 1
+    # Minutes: each held meeting's minutes approved at the next one, the last one awaiting approval.
+    for committee in Instance.objects.all():
+        meetings = list(committee.meetings.filter(status__in=["held", "approved"]).order_by("starts_at"))
+        assert [m.status for m in meetings] == ["approved"] * (len(meetings) - 1) + ["held"]
+        for previous, following in zip(meetings, meetings[1:], strict=False):
+            assert previous.minutes_approved_in_id == following.pk
+    assert not AgendaItem.objects.filter(meeting__status__in=["held", "approved"], minutes="").exists()
+    assert AgendaItem.objects.filter(title__startswith="Adoption du compte rendu").exists()
+
+
+def test_decisions_follow_ups_and_attendance(demo):
+    modes = Decision.objects.values_list("mode", flat=True)
+    assert {"consensus", "vote", "deferred"} <= set(modes)
+    votes = Decision.objects.filter(mode="vote")
+    assert not votes.filter(Q(votes_for=None) | Q(votes_against=None) | Q(abstentions=None)).exists()
+    assert not Decision.objects.exclude(mode="vote").exclude(votes_for=None).exists()
+    assert votes.exclude(dissent="").exists()
+    # Follow-ups: most closed at the next meeting, some still open and carried over.
+    assert FollowUp.objects.filter(status="done", closed_in__isnull=False).count() > 50
+    open_items = FollowUp.objects.filter(status__in=["open", "in_progress"])
+    assert open_items.count() >= 5 and not open_items.exclude(closed_in=None).exists()
+    oldest = open_items.order_by("meeting__starts_at").first()
+    assert oldest.instance.meetings.filter(starts_at__gt=oldest.meeting.starts_at).count() >= 5  # carried over
+    for item in FollowUp.objects.exclude(owner_person=None).select_related("owner_person"):
+        assert item.owner_person.affiliations.filter(organization=item.owner_organization_id).exists()
+    # Attendance: taken at held meetings only, organisation denormalised, substitutes from the same organisation.
+    assert set(Attendance.objects.values_list("status", flat=True)) == {"present", "excused", "absent"}
+    assert not Attendance.objects.exclude(meeting__status__in=["held", "approved"]).exists()
+    assert not Attendance.objects.exclude(organization=F("membership__organization")).exists()
+    assert not Attendance.objects.exclude(meeting__instance=F("membership__instance")).exists()
+    substitutes = Attendance.objects.exclude(substitute=None).select_related("substitute", "membership")
+    assert substitutes.exists()
+    for row in substitutes:
+        assert row.substitute_id != row.membership.person_id
+        assert row.substitute.affiliations.filter(organization=row.organization_id).exists()
+
+
+def test_completed_priority_exercise(demo):
+    exercise = PriorityExercise.objects.get(instance__kind="assembly")
+    assert exercise.status == "closed"
+    origins = set(exercise.candidates.values_list("origin", flat=True))
+    assert origins == {"local_actors", "institution", "ministry", "evidence"}
+    assert exercise.workshops.count() == 5
+    assert not exercise.workshops.annotate(n=Count("selections")).filter(n=0).exists()
+    assert not exercise.workshops.annotate(n=Count("participants")).filter(n=0).exists()
+    (plenary,) = exercise.rounds.all()
+    assert plenary.opened_at and plenary.closed_at and not plenary.is_open
+    voters = plenary.ballots.count()
+    assert voters == len(demo_data.PLENARY_VOTERS)
+    assert exercise.secret and not BallotChoice.objects.exclude(ballot=None).exists()
+    adherents = dict(
+        Candidate.objects.filter(exercise=exercise)
+        .annotate(n=Count("choices__ballot_key", distinct=True))
+        .values_list("title", "n")
+    )
+    assert adherents == {c.title: c.adherents for c in demo_data.CANDIDATES}
+    retained = [title for title, n in adherents.items() if n * 100 > exercise.threshold * voters]
+    assert len(retained) == 5
+    # The plenary's voters include the demo accounts' people, who vote through their account.
+    assert plenary.ballots.filter(voter__account__username="popote").exists()
+
+
+def test_demarche_and_action_plan(demo):
+    demarche = Demarche.objects.get(instance__kind="assembly")
+    stages = list(demarche.stages.order_by("order"))
+    assert [s.kind for s in stages] == [k for k, _ in DemarcheStage.Kind.choices]
+    assert [s.status for s in stages] == ["done"] * 5 + ["in_progress", "not_started"]
+    plan = ActionPlan.objects.get(demarche=demarche)
+    objectives = list(plan.objectives.all())
+    assert 4 <= len(objectives) <= 5
+    for objective in objectives:
+        assert objective.actions.exists() and objective.indicators.exists()
+    actions = Action.objects.filter(objective__plan=plan)
+    assert not actions.filter(lead=None).exists()
+    assert actions.annotate(n=Count("contributors")).filter(n__gt=0).count() >= 8
+    assert {"done", "in_progress", "late", "not_started", "cancelled"} <= set(actions.values_list("status", flat=True))
+    assert not Indicator.objects.filter(objective__plan=plan).filter(Q(target=None) | Q(measured=None)).exists()
+
+
+def test_demo_accounts_are_people_of_the_network(demo):
+    for username, name in demo_data.ACCOUNT_PEOPLE.items():
+        person = Person.objects.get(account__username=username)
+        assert str(person) == name
+    popote = Person.objects.get(account__username="popote")
+    assert Membership.objects.active_on(Meeting.objects.latest("starts_at").starts_at.date()).filter(
+        person=popote, instance__kind="local_action_committee"
+    )
+    assert User.objects.get(username="coordination").roles.filter(role="coordinator", rls__kind="rls").exists()
+
+
+def test_pages_of_the_demo_render(demo, client):
+    client.force_login(User.objects.get(username="coordination"))
+    assembly = instance("assembly")
+    meeting = assembly.meetings.filter(status="approved").first()
+    for url in [
+        reverse("concertation:instance_detail", args=[assembly.pk]),
+        reverse("concertation:meeting_detail", args=[meeting.pk]),
+        reverse("concertation:instance_analytics", args=[assembly.pk]),
+        reverse("concertation:structure", args=[assembly.rls_id]),
+    ]:
+        assert client.get(url).status_code == 200, url
+    # A member of the popote sees the public instances and her local committee, not the private joint committee.
+    client.force_login(User.objects.get(username="popote"))
+    assert client.get(reverse("concertation:instance_detail", args=[assembly.pk])).status_code == 200
+    joint = instance("joint_committee")
+    assert client.get(reverse("concertation:instance_detail", args=[joint.pk])).status_code == 404
