@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench messages chromium migrate demo clean
+.PHONY: run test lint format bench messages chromium system-deps migrate demo clean venv
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ venv: $(STAMP)
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput -v0
 
-demo: migrate
+demo: system-deps migrate
 	$(PY) manage.py load_demo --if-empty
 
 run: demo
@@ -29,6 +29,10 @@ run: demo
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# Pango for WeasyPrint (minutes as PDF), from Debian's packages when missing.
+system-deps:
+	@ldconfig -p | grep -q libpango-1.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
@@ -37,7 +41,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: $(STAMP) chromium lint
+test: $(STAMP) system-deps chromium lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest
 

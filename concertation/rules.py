@@ -34,6 +34,7 @@ def instances_for(user, queryset: QuerySet | None = None) -> QuerySet:
         Q(rls_id__in=scope.readable_rls)
         | _named_coordinator_q(user)
         | _member_orgs_q(scope.represented_orgs)
+        | Exists(Membership.objects.filter(instance=OuterRef("pk"), person__account=user))
         | Q(is_public=True, rls_id__in=rep_rls)
     )
 

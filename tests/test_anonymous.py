@@ -14,6 +14,8 @@ ALLOW_LIST = {
     "logout": "signing out when not signed in does nothing",
     "set_language": "visitors choose their language before signing in",
     "healthz": "load balancer probe, answers 'ok' and nothing else",
+    "concertation:calendar_feed": "personal iCalendar feed: calendar apps subscribe without a session; the secret "
+    "key is the access, a wrong key answers 404",
     "password_reset": "a forgotten password is reset before signing in",
     "password_reset_done": "idem",
     "password_reset_confirm": "idem (the link from the e-mail)",

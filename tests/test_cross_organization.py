@@ -52,7 +52,10 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
     """A private instance of which only A is a member: B's representative must not reach it."""
     import datetime
 
+    from django.utils import timezone
+
     from concertation.actions import instances as actions
+    from concertation.actions import meetings as meeting_actions
 
     instance = actions.create_instance(
         None, {"name": "Comité privé de A", "kind": "working_group", "basis": "thematic", "level": "local",
@@ -62,7 +65,21 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
         None, instance, {"organization": world.org_a, "start_date": datetime.date(2020, 1, 1)}
     )
     ids = {**common, "pk": [instance.pk], "id": [instance.pk], "membership_pk": [membership.pk]}
-    return {"instances": ids, "memberships": {**common, "pk": [membership.pk], "id": [membership.pk]}}
+    start = timezone.now() + datetime.timedelta(days=7)
+    meeting = meeting_actions.schedule_meeting(
+        None, instance, {"title": "Réunion de A", "starts_at": start, "ends_at": start + datetime.timedelta(hours=2)}
+    )
+    item = meeting_actions.add_agenda_item(None, meeting, {"title": "Point de A"})
+    decision = meeting_actions.record_decision(None, meeting, {"text": "Décision de A", "mode": "consensus"})
+    follow_up = meeting_actions.add_follow_up(None, meeting, {"description": "Suivi de A"})
+    return {
+        "instances": ids,
+        "memberships": {**common, "pk": [membership.pk], "id": [membership.pk]},
+        "meetings": {**common, "pk": [meeting.pk], "id": [meeting.pk]},
+        "agenda": {**common, "pk": [item.pk]},
+        "decisions": {**common, "pk": [decision.pk]},
+        "follow": {**common, "pk": [follow_up.pk]},
+    }
 
 
 def object_routes(routes):
