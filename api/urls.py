@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import concertation, views
+from api import concertation, meetings, views
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
@@ -11,6 +11,7 @@ router.register("people", views.PersonViewSet, basename="person")
 router.register("territories", views.TerritoryViewSet, basename="territory")
 router.register("instances", concertation.InstanceViewSet, basename="instance")
 router.register("memberships", concertation.MembershipViewSet, basename="membership")
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
