@@ -232,6 +232,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status` field; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingStatusEnum": "concertation.models.meetings.Meeting.Status",
+        "FollowUpStatusEnum": "concertation.models.meetings.FollowUp.Status",
+        "AttendanceStatusEnum": "concertation.models.meetings.Attendance.Status",
+    },
 }
 
 LOGGING = {
