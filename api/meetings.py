@@ -140,7 +140,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=None, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
-    def convene(self, request, pk=None) -> Response:
+    def convene(self, request, pk=None, **kwargs) -> Response:
         """E-mail the convocation (agenda and .ics invitation) to the member representatives."""
         meeting = self.managed()
         _write(actions.convene_meeting, request.user, meeting, request)
@@ -148,7 +148,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=StatusSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
-    def status(self, request, pk=None) -> Response:
+    def status(self, request, pk=None, **kwargs) -> Response:
         meeting = self.managed()
         body = StatusSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -157,14 +157,14 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=None, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="approve-previous")
-    def approve_previous(self, request, pk=None) -> Response:
+    def approve_previous(self, request, pk=None, **kwargs) -> Response:
         meeting = self.managed()
         _write(actions.approve_previous_minutes, request.user, meeting, request)
         return self._detail(meeting)
 
     @extend_schema(request=AgendaItemSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="agenda-items")
-    def agenda_items(self, request, pk=None) -> Response:
+    def agenda_items(self, request, pk=None, **kwargs) -> Response:
         meeting = self.managed()
         body = AgendaItemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -173,7 +173,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=AttendanceRowsSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
-    def attendance(self, request, pk=None) -> Response:
+    def attendance(self, request, pk=None, **kwargs) -> Response:
         meeting = self.managed()
         body = AttendanceRowsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -189,7 +189,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=DecisionSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
-    def decisions(self, request, pk=None) -> Response:
+    def decisions(self, request, pk=None, **kwargs) -> Response:
         meeting = self.managed()
         body = DecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -198,7 +198,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=FollowUpSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="follow-ups")
-    def follow_ups(self, request, pk=None) -> Response:
+    def follow_ups(self, request, pk=None, **kwargs) -> Response:
         meeting = self.managed()
         body = FollowUpSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -207,7 +207,7 @@ class MeetingViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer)
     @action(detail=True, methods=["patch"], url_path=r"follow-ups/(?P<follow_up_pk>\d+)")
-    def follow_up(self, request, pk=None, follow_up_pk=None) -> Response:
+    def follow_up(self, request, pk=None, follow_up_pk=None, **kwargs) -> Response:
         """Change a follow-up item (e.g. close it) at this meeting, even if it was created at an earlier one."""
         meeting = self.managed()
         item = get_object_or_404(FollowUp, pk=follow_up_pk, instance_id=meeting.instance_id)

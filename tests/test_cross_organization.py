@@ -56,6 +56,7 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
 
     from concertation.actions import instances as actions
     from concertation.actions import meetings as meeting_actions
+    from concertation.actions import plans as plan_actions
 
     instance = actions.create_instance(
         None, {"name": "Comité privé de A", "kind": "working_group", "basis": "thematic", "level": "local",
@@ -72,10 +73,22 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
     item = meeting_actions.add_agenda_item(None, meeting, {"title": "Point de A"})
     decision = meeting_actions.record_decision(None, meeting, {"text": "Décision de A", "mode": "consensus"})
     follow_up = meeting_actions.add_follow_up(None, meeting, {"description": "Suivi de A"})
+    demarche = plan_actions.start_demarche(None, instance, {"title": "Démarche de A"})
+    plan = plan_actions.create_plan(None, instance, {"title": "Plan de A"})
+    objective = plan_actions.add_objective(None, plan, {"title": "Objectif de A"})
+    action = plan_actions.add_action(None, objective, {"title": "Action de A"})
+    indicator = plan_actions.add_indicator(None, objective, {"name": "Indicateur de A"})
+    # More specific keywords first: the first keyword found in a URL decides its object.
     return {
         "instances": ids,
+        "stages": {**common, "pk": [demarche.stages.first().pk]},
+        "demarches": {**common, "pk": [demarche.pk]},
+        "objectives": {**common, "pk": [objective.pk]},
+        "indicators": {**common, "pk": [indicator.pk]},
+        "plans/actions": {**common, "pk": [action.pk]},
+        "plans": {**common, "pk": [plan.pk]},
         "memberships": {**common, "pk": [membership.pk], "id": [membership.pk]},
-        "meetings": {**common, "pk": [meeting.pk], "id": [meeting.pk]},
+        "meetings": {**common, "pk": [meeting.pk], "id": [meeting.pk], "follow_up_pk": [follow_up.pk]},
         "agenda": {**common, "pk": [item.pk]},
         "decisions": {**common, "pk": [decision.pk]},
         "follow": {**common, "pk": [follow_up.pk]},
