@@ -1,8 +1,8 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import concertation, meetings, views
+from api import concertation, meetings, plans, views
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
@@ -12,9 +12,13 @@ router.register("territories", views.TerritoryViewSet, basename="territory")
 router.register("instances", concertation.InstanceViewSet, basename="instance")
 router.register("memberships", concertation.MembershipViewSet, basename="membership")
 router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("action-plans", plans.ActionPlanViewSet, basename="action-plan")
+router.register("demarches", plans.DemarcheViewSet, basename="demarche")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^instances/(?P<pk>[0-9]+)/participation/?$", plans.participation, name="instance-participation"),
+    re_path(r"^analytics/concertation-load/?$", plans.concertation_load, name="concertation-load"),
     path("", include(router.urls)),
 ]

@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "concertation.models.meetings.Meeting.Status",
         "FollowUpStatusEnum": "concertation.models.meetings.FollowUp.Status",
         "AttendanceStatusEnum": "concertation.models.meetings.Attendance.Status",
+        "WorkStatusEnum": "concertation.models.plans.WorkStatus",
     },
 }
 

@@ -83,6 +83,7 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
         "instances": ids,
         "stages": {**common, "pk": [demarche.stages.first().pk]},
         "demarches": {**common, "pk": [demarche.pk]},
+        "api/v1/action-plans": {**common, "pk": [plan.pk], "objective_pk": [objective.pk]},
         "objectives": {**common, "pk": [objective.pk]},
         "indicators": {**common, "pk": [indicator.pk]},
         "plans/actions": {**common, "pk": [action.pk]},
