@@ -1,10 +1,239 @@
-"""Priorities pages."""
+"""Priority exercise pages: candidates, workshops, plenary vote, results."""
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from concertation.models import Instance
+from concertation import charts
+from concertation.actions import priorities as actions
+from concertation.forms_priorities import BallotForm, CandidateForm, ExerciseForm, SelectionForm, WorkshopForm
+from concertation.models import Instance, PriorityExercise, Workshop
+from concertation.results import exercise_results, latest_round, plenary_candidates
+from concertation.rules import instances_for
+from concertation.views.common import get_instance
+from registry.views import history_page
 
 
 def instance_section(instance: Instance, request: HttpRequest) -> dict:
     """Context for this module's section of the instance page (templates/concertation/_instance_priorities.html)."""
-    return {}
+    return {"exercises": list(instance.priority_exercises.order_by("-created_at")[:10])}
+
+
+def get_exercise(request: HttpRequest, pk: int, manage: bool = False) -> PriorityExercise:
+    exercise = get_object_or_404(
+        PriorityExercise.objects.select_related("instance").filter(instance__in=instances_for(request.user)), pk=pk
+    )
+    if manage and not request.user.has_perm("concertation.change_instance", exercise.instance):
+        raise PermissionDenied
+    return exercise
+
+
+def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _form_errors(request: HttpRequest, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label} : {' '.join(errors)}" if label else " ".join(errors))
+
+
+@login_required
+def exercise_create(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    form = ExerciseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        exercise = actions.create_exercise(request.user, instance, form.cleaned_data, request)
+        messages.success(request, _("Priority exercise opened. Add the candidate priorities."))
+        return redirect(exercise)
+    title = _("New priority exercise")
+    return render(
+        request, "concertation/form.html", {"form": form, "title": title, "cancel_url": instance.get_absolute_url()}
+    )
+
+
+def _voter_for(request: HttpRequest, exercise: PriorityExercise):
+    """The signed-in user's own person, when they take part in the plenary."""
+    person = getattr(request.user, "person", None)
+    if person is not None and actions.eligible_voters(exercise).filter(pk=person.pk).exists():
+        return person
+    return None
+
+
+@login_required
+def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk)
+    can_manage = request.user.has_perm("concertation.change_instance", exercise.instance)
+    voting_round = latest_round(exercise)
+    voters = actions.eligible_voters(exercise)
+    own_person = _voter_for(request, exercise)
+    ballot_form = None
+    if voting_round and voting_round.is_open and (can_manage or own_person):
+        ballot_form = BallotForm(
+            exercise=exercise, candidates=plenary_candidates(exercise), voters=voters,
+            fixed_voter=None if can_manage else own_person,
+        )  # fmt: skip
+    workshops = exercise.workshops.prefetch_related("participants", "selections__candidate")
+    context = {
+        "exercise": exercise,
+        "instance": exercise.instance,
+        "results": exercise_results(exercise, voting_round),
+        "workshops": [
+            (
+                w,
+                SelectionForm(
+                    exercise=exercise,
+                    initial={"candidates": [s.candidate for s in w.selections.all()]},
+                    prefix=f"w{w.pk}",
+                ),
+            )
+            for w in workshops
+        ],
+        "round": voting_round,
+        "can_manage": can_manage,
+        "candidate_form": CandidateForm(exercise=exercise) if can_manage else None,
+        "workshop_form": WorkshopForm(voters=voters) if can_manage else None,
+        "ballot_form": ballot_form,
+        "already_voted": bool(own_person and voting_round and voting_round.ballots.filter(voter=own_person).exists()),
+        "editable": exercise.status in (PriorityExercise.Status.CANDIDATES, PriorityExercise.Status.WORKSHOPS),
+    }
+    return render(request, "concertation/exercise_detail.html", context)
+
+
+@login_required
+@require_POST
+def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk, manage=True)
+    form = CandidateForm(request.POST, exercise=exercise)
+    if form.is_valid():
+        try:
+            actions.add_candidate(request.user, exercise, form.cleaned_data, request)
+            messages.success(request, _("Candidate priority added."))
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+    else:
+        _form_errors(request, form)
+    return redirect(exercise)
+
+
+@login_required
+@require_POST
+def workshop_add(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk, manage=True)
+    form = WorkshopForm(request.POST, voters=actions.eligible_voters(exercise))
+    if form.is_valid():
+        try:
+            actions.add_workshop(request.user, exercise, form.cleaned_data, request)
+            messages.success(request, _("Team added."))
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+    else:
+        _form_errors(request, form)
+    return redirect(exercise)
+
+
+@login_required
+@require_POST
+def workshop_select(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk, manage=True)
+    workshop = get_object_or_404(Workshop, pk=workshop_pk, exercise=exercise)
+    form = SelectionForm(request.POST, exercise=exercise, prefix=f"w{workshop.pk}")
+    if form.is_valid():
+        try:
+            actions.select_priorities(request.user, workshop, list(form.cleaned_data["candidates"]), request)
+            messages.success(request, _("The team's priorities are saved."))
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+    else:
+        _form_errors(request, form)
+    return redirect(exercise)
+
+
+@login_required
+@require_POST
+def round_open(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk, manage=True)
+    try:
+        actions.open_round(request.user, exercise, request)
+        messages.success(request, _("The plenary vote is open."))
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    return redirect(exercise)
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk, manage=True)
+    voting_round = latest_round(exercise)
+    try:
+        if voting_round is None:
+            raise ValidationError(_("This round is not open."))
+        actions.close_round(request.user, voting_round, close_exercise=not request.POST.get("another"), request=request)
+        messages.success(request, _("The vote is closed."))
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+        return redirect(exercise)
+    return redirect("concertation:exercise_results", pk=exercise.pk)
+
+
+@login_required
+@require_POST
+def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk)
+    can_manage = request.user.has_perm("concertation.change_instance", exercise.instance)
+    own_person = _voter_for(request, exercise)
+    if not (can_manage or own_person):
+        raise PermissionDenied
+    voting_round = latest_round(exercise)
+    voters = actions.eligible_voters(exercise)
+    if not can_manage:
+        voters = voters.filter(pk=own_person.pk)  # participants vote for themselves only
+    form = BallotForm(request.POST, exercise=exercise, candidates=plenary_candidates(exercise), voters=voters)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect(exercise)
+    try:
+        if voting_round is None:
+            raise ValidationError(_("Voting is not open: the round has not started or is already closed."))
+        actions.cast_ballot(request.user, voting_round, form.cleaned_data["voter"], form.choices(), request)
+        messages.success(request, _("Vote recorded for %(name)s.") % {"name": form.cleaned_data["voter"]})
+    except ValidationError as error:
+        _errors_to_messages(request, error)
+    return redirect(exercise)
+
+
+@login_required
+def exercise_results_page(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk)
+    results = exercise_results(exercise)
+    chart = charts.hbar_chart(
+        [(row["title"], row["share"]) for row in results["candidates"]],
+        title=_("Adherence to each priority, as a share of plenary voters"),
+        label_header=_("Priority"),
+        value_header=_("Adherence (%)"),
+        highlight=[row["title"] for row in results["candidates"] if row["retained"]],
+        decimals=1,
+        unit="%",
+        maximum=100,
+    )
+    named = None
+    if not exercise.secret and results["round"]:
+        named = (
+            latest_round(exercise)
+            .ballots.select_related("voter")
+            .prefetch_related("choices__candidate")
+            .order_by("voter__last_name", "voter__first_name")
+        )
+    context = {"exercise": exercise, "instance": exercise.instance, "results": results, "chart": chart, "named": named}
+    return render(request, "concertation/exercise_results.html", context)
+
+
+@login_required
+def exercise_history(request: HttpRequest, pk: int) -> HttpResponse:
+    return history_page(request, get_exercise(request, pk), "concertation:exercise_detail")

@@ -1,0 +1,189 @@
+"""Participatory priority setting: candidates, workshops, plenary vote, results, one vote per participant."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from concertation.actions import instances as instance_actions
+from concertation.actions import priorities as actions
+from concertation.models import Ballot, BallotChoice, Candidate
+from concertation.results import exercise_results
+from tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def assembly_with_voters(world, ves, n: int = 4):
+    """The partners' assembly with n member representatives."""
+    assembly, people = ves["assembly"], []
+    for i in range(n):
+        org = OrganizationFactory(name=f"Membre {i}", rls=world.rls)
+        person = PersonFactory(first_name=f"Votant{i}")
+        AffiliationFactory(person=person, organization=org)
+        instance_actions.add_membership(
+            None, assembly, {"organization": org, "person": person, "start_date": datetime.date(2020, 1, 1)}
+        )
+        people.append(person)
+    return assembly, people
+
+
+def exercise_with_candidates(assembly, **options):
+    exercise = actions.create_exercise(None, assembly, {"title": "Priorités 2026", **options})
+    origins = ["local_actors", "local_actors", "institution", "ministry"]
+    candidates = [
+        actions.add_candidate(None, exercise, {"title": f"Besoin {i}", "origin": origin})
+        for i, origin in enumerate(origins)
+    ]
+    return exercise, candidates
+
+
+def test_full_flow_with_workshops_majority_and_origins(world, ves):
+    assembly, people = assembly_with_voters(world, ves)
+    exercise, (local1, local2, inst, ministry) = exercise_with_candidates(assembly)
+    team = actions.add_workshop(None, exercise, {"name": "Équipe A", "participants": people[:2]})
+    actions.select_priorities(None, team, [local1, local2, inst])
+    voting_round = actions.open_round(None, exercise)
+    # The ministry's candidate was chosen by no team: it does not go to the plenary.
+    with pytest.raises(ValidationError):
+        actions.cast_ballot(None, voting_round, people[0], {ministry.pk: 1})
+    for person, chosen in zip(people, [[local1, inst], [local1], [local1, local2], [inst]], strict=True):
+        actions.cast_ballot(None, voting_round, person, {c.pk: 1 for c in chosen})
+    actions.close_round(None, voting_round)
+    results = exercise_results(exercise)
+    by_title = {row["title"]: row for row in results["candidates"]}
+    assert results["voters"] == 4
+    assert by_title["Besoin 0"]["adherents"] == 3 and by_title["Besoin 0"]["retained"]  # 75 % > 50 %
+    assert by_title["Besoin 2"]["share"] == 50.0 and not by_title["Besoin 2"]["retained"]  # a tie is no majority
+    assert by_title["Besoin 0"]["teams"] == 1
+    assert results["origins"] == {"local": 1, "institutional": 0, "evidence": 0}
+    assert results["local_share"] == 100.0
+
+
+def test_threshold_is_configurable(world, ves):
+    assembly, people = assembly_with_voters(world, ves, 5)
+    exercise, (first, *_rest) = exercise_with_candidates(assembly, threshold=60)
+    voting_round = actions.open_round(None, exercise)
+    for person in people[:3]:  # 3 of 5 = 60 %: not strictly above 60
+        actions.cast_ballot(None, voting_round, person, {first.pk: 1})
+    actions.cast_ballot(None, voting_round, people[3], {})
+    actions.cast_ballot(None, voting_round, people[4], {})
+    assert not exercise_results(exercise)["candidates"][0]["retained"]
+    exercise.threshold = 50
+    exercise.save()
+    assert exercise_results(exercise)["candidates"][0]["retained"]
+
+
+def test_points_voting_and_the_allowance(world, ves):
+    assembly, people = assembly_with_voters(world, ves, 2)
+    exercise, (a, b, *_rest) = exercise_with_candidates(assembly, method="points", points_per_voter=3)
+    voting_round = actions.open_round(None, exercise)
+    with pytest.raises(ValidationError) as error:
+        actions.cast_ballot(None, voting_round, people[0], {a.pk: 3, b.pk: 1})
+    assert "3" in str(error.value)
+    assert not Ballot.objects.exists()
+    actions.cast_ballot(None, voting_round, people[0], {a.pk: 2, b.pk: 1})
+    actions.cast_ballot(None, voting_round, people[1], {a.pk: 3})
+    rows = {row["title"]: row for row in exercise_results(exercise)["candidates"]}
+    assert rows["Besoin 0"]["points"] == 5 and rows["Besoin 0"]["adherents"] == 2
+    assert rows["Besoin 1"]["points"] == 1 and rows["Besoin 1"]["adherents"] == 1
+
+
+def test_a_member_voting_twice_is_refused_and_nothing_is_written(world, ves):
+    assembly, people = assembly_with_voters(world, ves, 1)
+    exercise, (a, b, *_rest) = exercise_with_candidates(assembly)
+    voting_round = actions.open_round(None, exercise)
+    actions.cast_ballot(None, voting_round, people[0], {a.pk: 1})
+    with pytest.raises(ValidationError) as error:
+        actions.cast_ballot(None, voting_round, people[0], {b.pk: 1})
+    assert "already voted" in str(error.value) or "déjà voté" in str(error.value)
+    assert Ballot.objects.count() == 1 and BallotChoice.objects.count() == 1
+
+
+def test_a_vote_outside_an_open_round_is_refused(world, ves):
+    assembly, people = assembly_with_voters(world, ves, 1)
+    exercise, (a, *_rest) = exercise_with_candidates(assembly)
+    voting_round = actions.open_round(None, exercise)
+    actions.close_round(None, voting_round)
+    with pytest.raises(ValidationError):
+        actions.cast_ballot(None, voting_round, people[0], {a.pk: 1})
+    assert not Ballot.objects.exists()
+
+
+def test_secret_ballots_keep_no_link_and_named_ones_do(world, ves):
+    assembly, people = assembly_with_voters(world, ves, 1)
+    secret, (a, *_rest) = exercise_with_candidates(assembly, secret=True)
+    actions.cast_ballot(None, actions.open_round(None, secret), people[0], {a.pk: 1})
+    assert BallotChoice.objects.get(candidate=a).ballot is None
+    named, (b, *_rest) = exercise_with_candidates(assembly, secret=False, title="Nommé")
+    ballot = actions.cast_ballot(None, actions.open_round(None, named), people[0], {b.pk: 1})
+    assert BallotChoice.objects.get(candidate=b).ballot == ballot
+
+
+def test_pages_flow_and_permissions(client, world, ves):
+    assembly, people = assembly_with_voters(world, ves, 2)
+    client.force_login(world.coordinator)
+    settings = {"title": "Priorités", "method": "approval", "points_per_voter": 5, "threshold": 50}
+    response = client.post(reverse("concertation:exercise_create", args=[assembly.pk]), settings)
+    exercise = assembly.priority_exercises.get()
+    assert response.status_code == 302
+    client.post(
+        reverse("concertation:candidate_add", args=[exercise.pk]), {"title": "Transport", "origin": "local_actors"}
+    )
+    candidate = Candidate.objects.get(title="Transport")
+    client.post(reverse("concertation:round_open", args=[exercise.pk]))
+    client.post(
+        reverse("concertation:ballot_cast", args=[exercise.pk]), {"voter": people[0].pk, f"c{candidate.pk}": "on"}
+    )
+    twice = client.post(
+        reverse("concertation:ballot_cast", args=[exercise.pk]),
+        {"voter": people[0].pk, f"c{candidate.pk}": "on"},
+        follow=True,
+    )
+    assert Ballot.objects.count() == 1
+    assert any("vot" in str(m) for m in twice.context["messages"])
+    client.post(reverse("concertation:round_close", args=[exercise.pk]))
+    results = client.get(reverse("concertation:exercise_results", args=[exercise.pk]))
+    assert results.status_code == 200 and "<svg" in results.content.decode()
+    # A member's representative reads but cannot run the exercise; a stranger does not see it.
+    instance_actions.add_membership(
+        None, assembly, {"organization": world.org_b, "start_date": datetime.date(2020, 1, 1)}
+    )
+    client.force_login(world.rep_b)
+    assert client.get(exercise.get_absolute_url()).status_code == 200
+    assert client.post(reverse("concertation:round_open", args=[exercise.pk])).status_code == 403
+    client.force_login(world.other_coordinator)
+    assert client.get(exercise.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_votes_by_the_same_participant_leave_one_ballot(world, ves):
+    """Two requests at once (two threads, two connections): the database constraint keeps exactly one ballot."""
+    assembly, people = assembly_with_voters(world, ves, 1)
+    exercise, (a, b, *_rest) = exercise_with_candidates(assembly)
+    voting_round = actions.open_round(None, exercise)
+    barrier, outcomes = threading.Barrier(2), []
+
+    def vote(candidate):
+        try:
+            barrier.wait()
+            actions.cast_ballot(None, voting_round, people[0], {candidate.pk: 1})
+            outcomes.append("ok")
+        except ValidationError:
+            outcomes.append("refused")
+        except Exception as error:  # SQLite may answer "database is locked" to the loser instead
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote, args=(c,)) for c in (a, b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("ok") == 1, outcomes
+    assert Ballot.objects.filter(round=voting_round, voter=people[0]).count() == 1
+    assert BallotChoice.objects.filter(round=voting_round).count() == 1
