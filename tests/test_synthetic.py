@@ -1,11 +1,26 @@
-"""The synthetic benchmark dataset: deterministic for a seed, consistent tree paths, refuses to pile up."""
+"""The synthetic benchmark dataset: deterministic for a seed, consistent tree paths, refuses to pile up; its
+concertation part (instances, memberships, meetings, attendance) keeps the models' invariants."""
 
 import random
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, F, Q
 
+from concertation.models import (
+    ActionPlan,
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Decision,
+    Delegation,
+    FollowUp,
+    Instance,
+    Meeting,
+    Membership,
+    PriorityExercise,
+)
 from core.models import User
 from registry.management.commands.generate_synthetic import SCALES, place_names
 from registry.models import Affiliation, FundingLine, Organization, Person, RoleAssignment, Territory
@@ -24,6 +39,11 @@ def generate(*args: str) -> str:
     return out.getvalue()
 
 
+def rows(queryset) -> list[tuple]:
+    """Sortable whatever the NULLs: every value as text."""
+    return sorted(tuple("" if value is None else str(value) for value in row) for row in queryset)
+
+
 def snapshot() -> dict:
     """What must not depend on database ids: names, counts, the shape of the tree."""
     return {
@@ -32,6 +52,17 @@ def snapshot() -> dict:
         "people": sorted(Person.objects.values_list("first_name", "last_name", "email", "decision_level")),
         "funding": FundingLine.objects.count(),
         "affiliations": Affiliation.objects.count(),
+        "instances": rows(Instance.objects.values_list("name", "kind", "rls__name", "parent__name")),
+        "memberships": rows(
+            Membership.objects.values_list("instance__name", "organization__name", "person__email", "start_date")
+        ),
+        "meetings": rows(Meeting.objects.values_list("instance__name", "starts_at", "hours", "status")),
+        "attendance": rows(
+            Attendance.objects.values_list(
+                "meeting__instance__name", "meeting__starts_at", "organization__name", "status", "substitute__email"
+            )
+        ),
+        "attendance_statuses": dict(Attendance.objects.values_list("status").annotate(n=Count("pk"))),
     }
 
 
@@ -54,6 +85,75 @@ def test_small_scale_counts():
     assert Affiliation.objects.count() >= 750
     assert FundingLine.objects.exists()
     assert "Durée" in output
+    # The concertation, at the density per RLS of the province scale.
+    concertation = SCALES["small"].concertation
+    assert Instance.objects.count() == concertation.instances
+    assert Membership.objects.count() == concertation.memberships
+    assert Meeting.objects.count() == concertation.meetings
+    assert Attendance.objects.count() == concertation.attendance
+    assert AgendaItem.objects.exists() and Decision.objects.exists() and FollowUp.objects.exists()
+    assert PriorityExercise.objects.filter(status="closed").count() == concertation.exercises
+    assert Ballot.objects.exists()
+    assert ActionPlan.objects.count() == concertation.plans
+    assert "présences" in output and "concertation : attendance" in output
+
+
+def test_concertation_structure_and_invariants():
+    generate("--seed", "1")
+    for rls in Territory.objects.filter(kind="rls"):
+        instances = Instance.objects.filter(rls=rls)
+        assembly = instances.get(kind="assembly")
+        coordination = instances.get(kind="coordination_committee")
+        assert coordination.parent == assembly
+        local = instances.filter(kind="local_action_committee")
+        assert local.exists() and set(local.values_list("parent", flat=True)) == {coordination.pk}
+        assert not instances.filter(kind="working_group").exclude(parent__kind="table").exists()
+        assert 15 <= instances.count() <= 30
+    # Each local committee delegates a member: a delegate seat of the same organisation and person.
+    delegations = Delegation.objects.select_related("source__instance", "seat__instance")
+    assert delegations.count() == Instance.objects.filter(kind="local_action_committee").count()
+    for delegation in delegations:
+        assert delegation.seat.instance_id == delegation.source.instance.parent_id
+        assert delegation.seat.role == "delegate"
+        assert (delegation.seat.organization_id, delegation.seat.person_id) == (
+            delegation.source.organization_id,
+            delegation.source.person_id,
+        )
+    assert not Membership.objects.filter(end_date__lt=F("start_date")).exists()
+    assert not Membership.objects.exclude(organization__rls=F("instance__rls")).exists()
+    assert (
+        not Membership.objects.exclude(person=None)
+        .exclude(person__affiliations__organization=F("organization"))
+        .exists()
+    )
+    # Meetings: 2015–2025, hours as Meeting.save() computes them, minutes approved at the next meeting.
+    assert {m.year for m in Meeting.objects.dates("starts_at", "year")} <= set(range(2015, 2026))
+    for meeting in Meeting.objects.all()[:500]:
+        assert meeting.hours == round((meeting.ends_at - meeting.starts_at).total_seconds() / 3600, 2)
+    approved = Meeting.objects.filter(status="approved")
+    assert approved.exists() and not approved.filter(minutes_approved_in=None).exists()
+    assert not approved.exclude(minutes_approved_in__instance=F("instance")).exists()
+    assert not approved.filter(minutes_approved_in__starts_at__lte=F("starts_at")).exists()
+    # Attendance: the organisation is the membership's, the membership sits on the meeting's instance and was
+    # active that day; no attendance at a cancelled meeting.
+    assert not Attendance.objects.exclude(organization=F("membership__organization")).exists()
+    assert not Attendance.objects.exclude(meeting__instance=F("membership__instance")).exists()
+    assert not Attendance.objects.filter(meeting__status="cancelled").exists()
+    assert not Attendance.objects.filter(
+        Q(membership__start_date__gt=F("meeting__starts_at__date"))
+        | Q(membership__end_date__lt=F("meeting__starts_at__date"))
+    ).exists()
+    assert set(Attendance.objects.values_list("status", flat=True)) == {"present", "excused", "absent"}
+    assert Attendance.objects.exclude(substitute=None).exists()
+    assert not Decision.objects.filter(mode="vote", votes_for=None).exists()
+    assert not Decision.objects.exclude(mode="vote").exclude(votes_for=None).exists()
+
+
+def test_flush_removes_the_concertation():
+    generate("--seed", "1")
+    generate("--seed", "2", "--flush")
+    assert Instance.objects.count() == SCALES["small"].concertation.instances
+    assert Attendance.objects.count() == SCALES["small"].concertation.attendance
 
 
 def test_territory_paths_follow_the_parents():

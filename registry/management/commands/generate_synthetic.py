@@ -1,8 +1,10 @@
-"""A deterministic synthetic registry for benchmarks: same --scale and --seed, same names and counts.
+"""A deterministic synthetic dataset for benchmarks: same --scale and --seed, same names and counts.
 
-Speed matters more than history here (6,000 organisations, 15,000 people in well under two minutes
-on SQLite): rows go in with bulk_create inside one transaction, tree paths are computed here rather
-than by actions.create_territory, and no audit event is written.
+The registry (6,000 organisations, 15,000 people at province scale) and its concertation (2,000 instances,
+40,000 memberships, 100,000 meetings, 1,000,000 attendance records: concertation/management/synthetic.py).
+Speed matters more than history here (all of it in under two minutes on SQLite): rows go in with bulk_create
+or executemany/COPY inside one transaction, tree paths are computed here rather than by
+actions.create_territory, and no audit event is written.
 """
 
 import random
@@ -16,10 +18,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from concertation.management.synthetic import ConcertationBuilder, ConcertationScale, flush_concertation
 from registry.models import (
     Affiliation,
     FundingLine,
@@ -47,14 +50,26 @@ class Scale:
     municipalities: int
     organizations: int
     people: int
+    concertation: ConcertationScale
 
 
 SCALES = {
-    "province": Scale(regions=18, rls=93, municipalities=1100, organizations=6000, people=15000),
+    "province": Scale(
+        regions=18, rls=93, municipalities=1100, organizations=6000, people=15000,
+        concertation=ConcertationScale(
+            instances=2000, memberships=40_000, meetings=100_000, attendance=1_000_000, exercises=5, plans=5
+        ),
+    ),
     # Small but with more than one page (50 rows) of organisations per RLS, so that a page renders
-    # as many rows as at province scale and query counts can be compared between the two.
-    "small": Scale(regions=2, rls=4, municipalities=40, organizations=300, people=750),
-}
+    # as many rows as at province scale and query counts can be compared between the two. The concertation
+    # has the same density per RLS as at province scale (about 21 instances, 430 seats, 1,075 meetings).
+    "small": Scale(
+        regions=2, rls=4, municipalities=40, organizations=300, people=750,
+        concertation=ConcertationScale(
+            instances=86, memberships=1720, meetings=4300, attendance=43_000, exercises=2, plans=2
+        ),
+    ),
+}  # fmt: skip
 
 # Names ----------------------------------------------------------------------------------------
 
@@ -220,7 +235,11 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Données synthétiques « {options['scale']} » (graine {options['seed']}) :")
         )
         for label, value in summary.items():
-            self.stdout.write(f"  {label:<28} {value}")
+            if label != "durées":
+                self.stdout.write(f"  {label:<28} {value}")
+        self.stdout.write("Durée par partie :")
+        for label, seconds in summary["durées"].items():
+            self.stdout.write(f"  {label:<28} {seconds:.1f} s".replace(".", ","))
         self.stdout.write(
             f"Comptes : {', '.join(BENCH_USERS)} et {RLS_COORDINATOR_PREFIX}NNN ; mot de passe : {BENCH_PASSWORD}"
         )
@@ -239,6 +258,8 @@ def flush() -> None:
     """Remove what a previous run created, deepest territories last (parents are PROTECTed)."""
     get_user_model().objects.filter(username__in=BENCH_USERS).delete()
     get_user_model().objects.filter(username__startswith=RLS_COORDINATOR_PREFIX).delete()
+    for province in Territory.objects.filter(kind=Territory.Kind.PROVINCE, name=PROVINCE_NAME):
+        flush_concertation(Territory.objects.filter(path__startswith=province.path, kind=Territory.Kind.RLS))
     Person.objects.filter(email__endswith="@" + PEOPLE_DOMAIN).delete()
     for province in Territory.objects.filter(kind=Territory.Kind.PROVINCE, name=PROVINCE_NAME):
         subtree = Territory.objects.filter(path__startswith=province.path)
@@ -255,14 +276,34 @@ class SyntheticBuilder:
         self.places = place_names(self.rng)
         self.municipalities_of: dict[int, list[Territory]] = {}  # RLS pk -> its municipalities
         self.organizations_of: dict[int, list[Organization]] = {}  # RLS pk -> its organisations
+        self.people_of: dict[int, list[int]] = {}  # organisation pk -> ids of the people affiliated with it
+        self.timings: dict[str, float] = {}
+
+    def _timed(self, label: str, started: float) -> float:
+        now = time.perf_counter()
+        self.timings[label] = now - started
+        return now
 
     @transaction.atomic
-    def build(self) -> dict[str, int | str]:
+    def build(self) -> dict:
+        if connection.vendor == "sqlite":
+            # A 256 MB page cache for this connection: the indexes of a million attendance rows then stay in
+            # memory while they grow (the default 2 MB cache makes each insert read and write index pages).
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -262144")
+        started = time.perf_counter()
         rls_nodes = self.build_territories()
+        started = self._timed("territoires", started)
         organizations = self.build_organizations(rls_nodes)
         funding = self.build_funding(organizations)
+        started = self._timed("organisations et financement", started)
         people, affiliations = self.build_people(organizations)
+        started = self._timed("personnes et affiliations", started)
         coordinator_rls = self.build_accounts(rls_nodes)
+        self._timed("comptes", started)
+        concertation = ConcertationBuilder(self.scale.concertation, self.rng, self)
+        concertation_counts = concertation.build(rls_nodes, coordinator_rls)
+        self.timings.update({f"concertation : {k}": v for k, v in concertation.timings.items()})
         return {
             "territoires": Territory.objects.filter(path__startswith=self.province.path).count(),
             "RLS": len(rls_nodes),
@@ -272,6 +313,8 @@ class SyntheticBuilder:
             "personnes": people,
             "affiliations": affiliations,
             "RLS de bench-coord": f"{coordinator_rls.name} (id {coordinator_rls.pk})",
+            **concertation_counts,
+            "durées": self.timings,
         }
 
     # Territories ----------------------------------------------------------------------------
@@ -436,6 +479,8 @@ class SyntheticBuilder:
             for org, start, end in career
         ]
         Affiliation.objects.bulk_create(affiliations, batch_size=BATCH)
+        for affiliation in affiliations:
+            self.people_of.setdefault(affiliation.organization.pk, []).append(affiliation.person.pk)
         return len(people), len(affiliations)
 
     def _career(self, current: Organization) -> list[tuple[Organization, date, date | None]]:
