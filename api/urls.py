@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import concertation, meetings, plans, views
+from api import concertation, meetings, plans, priorities, views
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
@@ -12,6 +12,7 @@ router.register("territories", views.TerritoryViewSet, basename="territory")
 router.register("instances", concertation.InstanceViewSet, basename="instance")
 router.register("memberships", concertation.MembershipViewSet, basename="membership")
 router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("priority-exercises", priorities.PriorityExerciseViewSet, basename="priority-exercise")
 router.register("action-plans", plans.ActionPlanViewSet, basename="action-plan")
 router.register("demarches", plans.DemarcheViewSet, basename="demarche")
 

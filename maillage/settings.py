@@ -238,6 +238,7 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "concertation.models.meetings.FollowUp.Status",
         "AttendanceStatusEnum": "concertation.models.meetings.Attendance.Status",
         "WorkStatusEnum": "concertation.models.plans.WorkStatus",
+        "ExerciseStatusEnum": "concertation.models.priorities.PriorityExercise.Status",
     },
 }
 

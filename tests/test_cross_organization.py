@@ -57,6 +57,7 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
     from concertation.actions import instances as actions
     from concertation.actions import meetings as meeting_actions
     from concertation.actions import plans as plan_actions
+    from concertation.actions import priorities as priority_actions
 
     instance = actions.create_instance(
         None, {"name": "Comité privé de A", "kind": "working_group", "basis": "thematic", "level": "local",
@@ -78,10 +79,14 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
     objective = plan_actions.add_objective(None, plan, {"title": "Objectif de A"})
     action = plan_actions.add_action(None, objective, {"title": "Action de A"})
     indicator = plan_actions.add_indicator(None, objective, {"name": "Indicateur de A"})
+    exercise = priority_actions.create_exercise(None, instance, {"title": "Priorités de A"})
+    priority_actions.add_candidate(None, exercise, {"title": "Besoin de A", "origin": "local_actors"})
+    workshop = priority_actions.add_workshop(None, exercise, {"name": "Équipe de A"})
     # More specific keywords first: the first keyword found in a URL decides its object.
     return {
         "instances": ids,
         "stages": {**common, "pk": [demarche.stages.first().pk]},
+        "exercises": {**common, "pk": [exercise.pk], "workshop_pk": [workshop.pk]},
         "demarches": {**common, "pk": [demarche.pk]},
         "api/v1/action-plans": {**common, "pk": [plan.pk], "objective_pk": [objective.pk]},
         "objectives": {**common, "pk": [objective.pk]},
