@@ -16,8 +16,9 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db import connections
+from django.db.models import Case, Count, FloatField, IntegerField, Min, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from concertation.models import Action, ActionPlan, Attendance, Indicator, Instance, Meeting, Membership
@@ -29,6 +30,21 @@ TOP_SHARE = Decimal("0.10")  # the "top decile" of the load report and of the co
 
 def _pk(obj: Any) -> int:
     return getattr(obj, "pk", obj)
+
+
+def _raw_rows(queryset: QuerySet) -> list[tuple]:
+    """The rows of a values_list queryset straight from the cursor. Only for integer and float columns, which
+    both backends return as Python ints and floats: Django's per-value converters cost a third of the load
+    report's time on the province's 80,000 rows."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def as_hours(value: float) -> Decimal:
+    """Hours with two decimals, as Decimal (the sums are floats: exact enough for meeting lengths)."""
+    return Decimal(round(value * 100)).scaleb(-2)
 
 
 def overlaps_year(year: int, prefix: str = "") -> Q:
@@ -213,100 +229,113 @@ def concertation_load(territory: Territory, year: int, hours_threshold: Decimal 
                             "presences", "top_presences", "presence_share"},
         }
 
-    Seven queries whatever the size of the territory; the attendance rows are grouped in the database by
-    (organisation, person), using the meeting date range and the organisation's RLS so that indexes apply.
+    Six queries whatever the size of the territory; the attendance rows are grouped in the database by seat
+    and substitute, using the meeting date range (and, for a small territory, the organisation) so that
+    indexes apply.
     """
     threshold = None if hours_threshold is None else Decimal(str(hours_threshold))
     orgs = territory_organizations(territory)
     start, end = year_range(year)
+    first_day, last_day = date(year, 1, 1), date(year, 12, 31)
     zero = Decimal(0)
 
-    seats_by_org = {
-        row["organization_id"]: row
-        for row in Membership.objects.filter(overlaps_year(year), organization_id__in=orgs.values("pk"))
-        .values("organization_id")
-        .annotate(seats=Count("pk"), instances=Count("instance", distinct=True))
-        .order_by()
-    }
-    seats_by_person = {
-        row["person_id"]: row["instances"]
-        for row in Membership.objects.filter(
-            overlaps_year(year), organization_id__in=orgs.values("pk"), person_id__isnull=False
-        )
-        .values("person_id")
-        .annotate(instances=Count("instance", distinct=True))
-        .order_by()
-    }
-    # The heavy one: one year of attendance (a few hundred thousand rows at province scale), grouped in the
-    # database. Filtering on meeting__starts_at as a range (not __year) lets the meeting date index apply.
-    presences = (
-        Attendance.objects.filter(
-            status=Attendance.Status.PRESENT,
-            organization_id__in=orgs.values("pk"),
-            meeting__starts_at__gte=start,
-            meeting__starts_at__lt=end,
-        )
-        .values("organization_id", sitter=Coalesce("substitute_id", "membership__person_id"))
-        .annotate(meetings=Count("pk"), hours=Sum("meeting__hours"))
-        .order_by()
+    # Every seat of the territory's organisations that began by the end of the year (at most the province's
+    # 40,000): seats and instances are counted from it, and it maps an attendance's seat to its organisation
+    # and representative, so the attendance query needs no join other than the meeting's. Integers only:
+    # rows without converters keep this cheap.
+    active = Case(
+        When(Q(end_date__isnull=True) | Q(end_date__gte=first_day), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    org_presence: dict[int, list] = defaultdict(lambda: [0, zero])
-    person_presence: dict[int, list] = defaultdict(lambda: [0, zero])
-    for row in presences:
-        hours = row["hours"] or zero
-        org_presence[row["organization_id"]][0] += row["meetings"]
-        org_presence[row["organization_id"]][1] += hours
-        if row["sitter"] is not None:
-            person_presence[row["sitter"]][0] += row["meetings"]
-            person_presence[row["sitter"]][1] += hours
+    seats = _raw_rows(
+        Membership.objects.filter(organization_id__in=orgs.values("pk"), start_date__lte=last_day)
+        .order_by()
+        .values_list("pk", "organization_id", "person_id", "instance_id", active)
+    )
+    seat_of = {pk: (org, person) for pk, org, person, _, _ in seats}
+    org_seats: dict[int, int] = defaultdict(int)
+    org_instances: dict[int, set[int]] = defaultdict(set)
+    person_instances: dict[int, set[int]] = defaultdict(set)
+    for _, org, person, instance_id, is_active in seats:
+        if is_active:
+            org_seats[org] += 1
+            org_instances[org].add(instance_id)
+            if person is not None:
+                person_instances[person].add(instance_id)
 
-    org_ids = set(seats_by_org) | set(org_presence)
-    org_names = dict(orgs.values_list("pk", "name"))
+    # The heavy one: one year of attendance (a few hundred thousand rows at province scale), grouped in the
+    # database by seat and substitute. The range on meeting__starts_at (not __year) lets the meeting date index
+    # apply. For a small territory, the organisation index finds its rows faster; for a large one (a quarter
+    # of the RLS or more), reading the year's meetings is faster, and rows of other territories are left out
+    # below because their seats are not in `seat_of`. Hours are summed as floats (exact here: two decimals,
+    # a few thousand terms at most per row) and given back as Decimal.
+    coverage = Territory.objects.filter(kind=Territory.Kind.RLS).aggregate(
+        total=Count("pk"), under=Count("pk", filter=Q(path__startswith=territory.path))
+    )
+    presences = Attendance.objects.filter(
+        status=Attendance.Status.PRESENT, meeting__starts_at__gte=start, meeting__starts_at__lt=end
+    )
+    if coverage["under"] * 4 < coverage["total"]:
+        presences = presences.filter(organization_id__in=orgs.values("pk"))
+    presences = (
+        presences.values("membership_id", "substitute_id")
+        .annotate(meetings=Count("*"), hours=Sum(Cast("meeting__hours", output_field=FloatField())))
+        .order_by()
+        .values_list("membership_id", "substitute_id", "meetings", "hours")
+    )
+    org_presence: dict[int, list] = defaultdict(lambda: [0, 0.0])
+    person_presence: dict[int, list] = defaultdict(lambda: [0, 0.0])
+    substitutes: set[int] = set()
+    for membership_id, substitute_id, meetings, hours in _raw_rows(presences):
+        seat = seat_of.get(membership_id)
+        if seat is None:
+            continue
+        org, representative = seat
+        hours = hours or 0.0
+        totals = org_presence[org]
+        totals[0] += meetings
+        totals[1] += hours
+        if substitute_id:
+            substitutes.add(substitute_id)
+        sitter = substitute_id or representative
+        if sitter is not None:
+            totals = person_presence[sitter]
+            totals[0] += meetings
+            totals[1] += hours
+
+    org_ids = set(org_seats) | set(org_presence)
+    org_names = dict(orgs.order_by().values_list("pk", "name"))
     organizations = []
     for org_id in org_ids:
-        seats = seats_by_org.get(org_id, {"seats": 0, "instances": 0})
-        meetings, hours = org_presence.get(org_id, (0, zero))
+        meetings, hours = org_presence.get(org_id, (0, 0.0))
         organizations.append(
             {
                 "id": org_id,
                 "name": org_names.get(org_id, f"#{org_id}"),
-                "instances": seats["instances"],
-                "seats": seats["seats"],
+                "instances": len(org_instances.get(org_id, ())),
+                "seats": org_seats.get(org_id, 0),
                 "meetings": meetings,
-                "hours": hours,
+                "hours": as_hours(hours),
             }
         )
     cutoff = _rank_and_flag(organizations, threshold)
 
-    person_ids = set(seats_by_person) | set(person_presence)
-    person_names = {
-        pk: f"{first} {last}".strip()
-        for pk, first, last in Person.objects.filter(
-            Q(
-                pk__in=Membership.objects.filter(overlaps_year(year), organization_id__in=orgs.values("pk")).values(
-                    "person_id"
-                )
-            )
-            | Q(
-                pk__in=Attendance.objects.filter(
-                    organization_id__in=orgs.values("pk"),
-                    substitute_id__isnull=False,
-                    meeting__starts_at__gte=start,
-                    meeting__starts_at__lt=end,
-                ).values("substitute_id")
-            )
-        ).values_list("pk", "first_name", "last_name")
-    }
+    person_ids = set(person_instances) | set(person_presence)
+    person_names = _person_names(
+        Membership.objects.filter(organization_id__in=orgs.values("pk"), start_date__lte=last_day).values("person_id"),
+        substitutes,
+    )
     people = []
     for person_id in person_ids:
-        meetings, hours = person_presence.get(person_id, (0, zero))
+        meetings, hours = person_presence.get(person_id, (0, 0.0))
         people.append(
             {
                 "id": person_id,
                 "name": person_names.get(person_id, f"#{person_id}"),
-                "instances": seats_by_person.get(person_id, 0),
+                "instances": len(person_instances.get(person_id, ())),
                 "meetings": meetings,
-                "hours": hours,
+                "hours": as_hours(hours),
             }
         )
     _rank_and_flag(people, threshold)
@@ -328,6 +357,24 @@ def concertation_load(territory: Territory, year: int, hours_threshold: Decimal 
         },
         "concentration": concentration(organizations),
     }
+
+
+NAME_CHUNK = 5000  # ids per IN list: well under SQLite's and PostgreSQL's limits on parameters
+
+
+def _person_names(representatives: QuerySet, extra_ids: set[int]) -> dict[int, str]:
+    """Names of the seats' representatives (a subquery) and of the substitutes found in the attendance (ids,
+    few in practice; a list of more than NAME_CHUNK costs one more query per chunk)."""
+    extra = sorted(extra_ids)
+    chunks = [extra[i : i + NAME_CHUNK] for i in range(0, len(extra), NAME_CHUNK)] or [[]]
+    names = {}
+    for n, chunk in enumerate(chunks):
+        condition = Q(pk__in=chunk)
+        if n == 0:
+            condition |= Q(pk__in=representatives)
+        for pk, first, last in Person.objects.filter(condition).order_by().values_list("pk", "first_name", "last_name"):
+            names[pk] = f"{first} {last}".strip()
+    return names
 
 
 def concentration(organizations: list[dict[str, Any]]) -> dict[str, Any]:

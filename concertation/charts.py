@@ -217,14 +217,14 @@ def hbar_chart(
     (100 for percentages), otherwise the largest value spans the width."""
     points = [(str(label), value or 0) for label, value in points]
     chart_id = _chart_id(title, points)
-    label_w, value_w, top = 260, 70, 8
+    label_w, value_w, top = 300, 80, 8
     height = top * 2 + bar_height * max(1, len(points))
     parts = _open(chart_id, width, height, title, _describe(points, decimals, unit))
     scale = float(maximum) if maximum else max((float(v) for _, v in points), default=0) or 1
     plot_w = width - label_w - value_w
     for i, (label, value) in enumerate(points):
         y = top + i * bar_height
-        short = label if len(label) <= 38 else label[:37] + "…"
+        short = label if len(label) <= 40 else label[:39] + "…"  # the full label is in the <title> and the table
         bar = plot_w * min(float(value), scale) / scale
         colour = WARN if label in highlight else BRAND
         parts.append(
