@@ -36,8 +36,7 @@ def derive_bourque_type(level: str, basis: str, sectors: set[str]) -> BourqueDia
         return BourqueDiagnosis(
             BourqueType.OPERATIONNEL_PROGRAMME,
             ngettext(
-                "Thematic basis: agreed action around one programme, problem or clientele "
-                "(%(n)s sector at the table).",
+                "Thematic basis: agreed action around one programme, problem or clientele (%(n)s sector at the table).",
                 "Thematic basis: agreed action around one programme, problem or clientele "
                 "(%(n)s sectors at the table).",
                 n_sectors,
