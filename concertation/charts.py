@@ -20,7 +20,6 @@ from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
 
 # The palette of static/css/maillage.css (presentation attributes cannot read CSS variables).
 BRAND = "#0b5394"
@@ -250,7 +249,3 @@ def hbar_chart(
         value_header=value_header,
         rows=_table_rows(points, decimals),
     )
-
-
-def empty_chart_text() -> str:
-    return _("No data to chart yet.")

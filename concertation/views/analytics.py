@@ -12,6 +12,7 @@ from concertation import analytics, charts
 from concertation.forms_plans import LoadForm, load_territories_for
 from concertation.models import Instance
 from concertation.views.common import get_instance
+from registry.rules import scope_for
 
 TOP_ROWS = 100  # rows of each ranking shown on the load page; the totals count everyone
 
@@ -27,10 +28,22 @@ def participation_chart(series: list[dict]) -> charts.Chart | None:
     )
 
 
+def can_see_load(request: HttpRequest, instance: Instance) -> bool:
+    """The load report of the instance's RLS names people: its coordinators and analysts only (and admins)."""
+    scope = scope_for(request.user)
+    return scope.is_admin or instance.rls_id in scope.readable_rls
+
+
 def instance_section(instance: Instance, request: HttpRequest) -> dict:
     """Context for this module's section of the instance page (templates/concertation/_instance_analytics.html)."""
     series = analytics.participation_by_year(instance)
-    return {"analytics_section": {"chart": participation_chart(series), "series": series}}
+    return {
+        "analytics_section": {
+            "chart": participation_chart(series),
+            "series": series,
+            "can_see_load": can_see_load(request, instance),
+        }
+    }
 
 
 def _year_param(request: HttpRequest) -> int | None:
@@ -66,6 +79,8 @@ def instance_analytics(request: HttpRequest, pk: int) -> HttpResponse:
         "turnover": analytics.turnover_by_year(instance),
         "year": year,
         "years": [row["year"] for row in series],
+        "can_see_load": can_see_load(request, instance),
+        "this_year": timezone.localdate().year,
     }
     return render(request, "concertation/analytics_instance.html", context)
 

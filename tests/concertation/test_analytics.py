@@ -385,3 +385,12 @@ def test_charts_escape_labels_and_carry_a_title_and_a_table():
     bars = str(charts.hbar_chart([("x", 50)], title="t", label_header="l", value_header="v", maximum=100).svg)
     assert "<rect" in bars
     assert charts.nice_step(44) == 20 and charts.nice_step(7) == 2
+
+
+def test_the_load_report_is_linked_for_those_who_may_see_it(client, world, ves):
+    load = reverse("concertation:concertation_load")
+    client.force_login(world.coordinator)
+    assert load in client.get(ves["local"].get_absolute_url()).content.decode()
+    assert load in client.get(reverse("concertation:instance_analytics", args=[ves["local"].pk])).content.decode()
+    client.force_login(world.rep_a)
+    assert load not in client.get(ves["local"].get_absolute_url()).content.decode()
