@@ -394,3 +394,15 @@ def test_the_load_report_is_linked_for_those_who_may_see_it(client, world, ves):
     assert load in client.get(reverse("concertation:instance_analytics", args=[ves["local"].pk])).content.decode()
     client.force_login(world.rep_a)
     assert load not in client.get(ves["local"].get_absolute_url()).content.decode()
+
+
+def test_these_templates_use_no_inline_style_or_script():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "concertation" / "templates" / "concertation"
+    names = ["demarche_*.html", "plan_*.html", "analytics_*.html", "_instance_plans.html", "_instance_analytics.html"]
+    files = [f for pattern in names for f in folder.glob(pattern)]
+    assert len(files) >= 8
+    for f in files:
+        text = f.read_text()
+        assert "style=" not in text and "<script" not in text, f.name
