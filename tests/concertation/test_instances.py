@@ -1,6 +1,7 @@
 """Instances: creation, Bourque type, memberships, delegations, visibility, structure diagram, bad input."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -118,6 +119,8 @@ def test_delegation_creates_a_delegate_seat_and_appears_on_the_diagram(client, w
     assert seat.instance == ves["coordination"] and seat.role == Membership.Role.DELEGATE
     diagram = client.get(reverse("concertation:structure", args=[world.rls.pk])).content.decode()
     assert "<svg" in diagram and "delegation-edge" in diagram
+    # French number formatting must not reach SVG coordinates ("20,0" is not a length).
+    assert not re.search(r'(?:x|y|x1|y1|x2|y2)="-?\d+,\d', diagram)
     assert "Comité d&#x27;action locale de Saint-Clément" in diagram
 
 
