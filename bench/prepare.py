@@ -1,4 +1,5 @@
-"""Run by bench/run.py against a freshly generated database: issue API tokens, pick the detail page.
+"""Run by bench/run.py against a freshly generated database: issue API tokens, pick the detail pages
+(organisation, instance, meeting) and the territories of the concertation-load report.
 
 Prints one JSON object on stdout. Settings come from the environment set by run.py.
 """
@@ -20,9 +21,12 @@ django.setup()
 from django.core.management import CommandError, call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, F  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
+from concertation.analytics import year_range  # noqa: E402
+from concertation.models import Attendance, Instance, Meeting, Membership  # noqa: E402
 from core.models import ApiToken, User  # noqa: E402
-from registry.models import Organization, RoleAssignment  # noqa: E402
+from registry.models import Organization, RoleAssignment, Territory  # noqa: E402
 
 
 def issue_token(username: str) -> str:
@@ -45,6 +49,45 @@ def detail_organization() -> Organization:
         .order_by((F("people") + F("lines")).desc(), "pk")
         .first()
     )
+
+
+def concertation() -> dict:
+    """In the coordinator's RLS: the instance with the most seats and the meeting with the most attendance
+    records (worst cases of that RLS); the last year with meetings for the load report."""
+    rls = RoleAssignment.objects.get(user__username="bench-coord").rls
+    instance = (
+        Instance.objects.filter(rls=rls)
+        .annotate(seats=Count("memberships", distinct=True))
+        .order_by("-seats", "pk")
+        .first()
+    )
+    meeting = (
+        Meeting.objects.filter(instance__rls=rls)
+        .annotate(rows=Count("attendances"))
+        .order_by("-rows", "-starts_at", "pk")
+        .first()
+    )
+    year = timezone.localtime(Meeting.objects.latest("starts_at").starts_at).year
+    start, end = year_range(year)
+    that_year = Attendance.objects.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+    province = Territory.objects.get(pk=rls.path.strip("/").split("/")[0])
+    return {
+        "rls_id": rls.pk,
+        "province_id": province.pk,
+        "year": year,
+        "instance_id": instance.pk,
+        "instance_seats": instance.seats,
+        "instance_meetings": instance.meetings.count(),
+        "meeting_id": meeting.pk,
+        "meeting_attendance": meeting.rows,
+        "meeting_items": meeting.agenda_items.count(),
+        "instances": Instance.objects.count(),
+        "memberships": Membership.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "attendance": Attendance.objects.count(),
+        "province_year_attendance": that_year.count(),
+        "rls_year_attendance": that_year.filter(meeting__instance__rls=rls).count(),
+    }
 
 
 def analyze() -> None:
@@ -75,6 +118,7 @@ if __name__ == "__main__":
                 "detail_lines": org.lines,
                 "organizations": Organization.objects.count(),
                 "database": database(),
+                **concertation(),
             }
         )
     )

@@ -44,11 +44,19 @@ TARGET_RATIO = 3.0
 @dataclass(frozen=True)
 class Page:
     name: str
-    path: str  # "{detail_id}" is filled in from bench/prepare.py
+    path: str  # "{detail_id}", "{instance_id}"… are filled in from bench/prepare.py
     client: str  # "anonymous", "admin", "coord", "api-admin", "api-coord"
     floor: bool = False
+    group: str = "registry"  # "registry", "concertation" or "load" (the concertation-load report)
+    scope: str = ""  # for the load report: "province" or "rls", the territory asked for
+
+    def url(self, info: dict) -> str:
+        territory = info["province_id"] if self.scope == "province" else info["rls_id"]
+        return self.path.format(**info, territory=territory)
 
 
+LOAD = "/concertation/analytics/load/?territory={territory}&year={year}"
+LOAD_API = "/api/v1/analytics/concertation-load?territory={territory}&year={year}"
 PAGES = [
     Page("trivial view `/healthz`", "/healthz", "anonymous", floor=True),
     Page("bare page: 50 rows, 1 query", "/bench/bare/", "anonymous", floor=True),
@@ -58,7 +66,21 @@ PAGES = [
     Page("organisation detail", "/registry/organisations/{detail_id}/", "coord"),
     Page("API `/api/v1/organizations/`", "/api/v1/organizations/", "api-admin"),
     Page("API `/api/v1/organizations/`", "/api/v1/organizations/", "api-coord"),
+    # Concertation (issue 3). The instance: the coordinator's RLS's instance with the most seats (its assembly);
+    # the meeting: that RLS's meeting with the most attendance records.
+    Page("instance page", "/concertation/instances/{instance_id}/", "admin", group="concertation"),
+    Page("instance page", "/concertation/instances/{instance_id}/", "coord", group="concertation"),
+    Page("meeting page", "/concertation/meetings/{meeting_id}/", "admin", group="concertation"),
+    Page("meeting page", "/concertation/meetings/{meeting_id}/", "coord", group="concertation"),
+    Page("API participation", "/api/v1/instances/{instance_id}/participation", "api-admin", group="concertation"),
+    Page("API participation", "/api/v1/instances/{instance_id}/participation", "api-coord", group="concertation"),
+    # The load report: the whole province as the administrator (worst case), the RLS as its coordinator.
+    Page("concertation load, province", LOAD, "admin", group="load", scope="province"),
+    Page("concertation load, RLS", LOAD, "coord", group="load", scope="rls"),
+    Page("API concertation load, province", LOAD_API, "api-admin", group="load", scope="province"),
+    Page("API concertation load, RLS", LOAD_API, "api-coord", group="load", scope="rls"),
 ]
+LOAD_TARGET_MS = 1000.0
 USERS = {"admin": "bench-admin", "coord": "bench-coord"}
 WHO = {
     "anonymous": "anonymous",
@@ -142,7 +164,23 @@ def prepare_database(env: dict[str, str], scale: str) -> tuple[float, dict]:
     info = subprocess.run(
         [sys.executable, "bench/prepare.py"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )
-    return elapsed, json.loads(info.stdout.strip().splitlines()[-1])
+    data = json.loads(info.stdout.strip().splitlines()[-1])
+    data["timings"] = part_timings(output)
+    return elapsed, data
+
+
+def part_timings(output: str) -> dict[str, float]:
+    """The "Durée par partie" lines of generate_synthetic: label -> seconds."""
+    timings, inside = {}, False
+    for line in output.splitlines():
+        if line.startswith("Durée par partie"):
+            inside = True
+        elif inside and line.startswith("  ") and line.endswith(" s"):
+            label, value = line[: -len(" s")].strip().rsplit(maxsplit=1)
+            timings[label.strip()] = float(value.replace(",", "."))
+        else:
+            inside = False
+    return timings
 
 
 def free_port() -> int:
@@ -253,7 +291,7 @@ def run_scale(scale: str, requests: int, warmup: int, work: Path) -> ScaleRun:
     generation_s, info = prepare_database(env, scale)
     with server(env, work / f"gunicorn-{scale}.log") as base:
         by_client = clients(base, info)
-        targets = [(p, by_client[p.client], p.path.format(detail_id=info["detail_id"])) for p in PAGES]
+        targets = [(p, by_client[p.client], p.url(info)) for p in PAGES]
         results = measure(targets, requests, warmup)
     for result in results:
         print(f"  {result.page.name:<32} {WHO[result.page.client]:<22} {describe(result)}", flush=True)
@@ -317,13 +355,15 @@ def ratio(value: float, floor: float | None) -> str:
     return f"{value / floor:.1f}×" if floor else "—"
 
 
-def scale_table(run: ScaleRun) -> list[str]:
+def scale_table(run: ScaleRun, groups: tuple[str, ...] = ("registry",)) -> list[str]:
     trivial, bare = floors(run)
     lines = [
         "| page | as | median ms | p95 ms | queries/request | × bare | × trivial | response KB |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in run.results:
+        if r.page.group not in groups:
+            continue
         if not r.ok:
             lines.append(f"| {r.page.name} | {WHO[r.page.client]} | HTTP {r.status} | | | | | |")
             continue
@@ -335,7 +375,11 @@ def scale_table(run: ScaleRun) -> list[str]:
 
 
 def query_growth_table(runs: list[ScaleRun]) -> list[str]:
-    head = " | ".join(f"queries ({run.scale}, {thousands(run.info['organizations'])} orgs)" for run in runs)
+    head = " | ".join(
+        f"queries ({run.scale}: {thousands(run.info['organizations'])} orgs, "
+        f"{thousands(run.info['attendance'])} attendance)"
+        for run in runs
+    )
     lines = [f"| page | as | {head} | grows? |", "|---|---|" + "---:|" * len(runs) + "---|"]
     for i, page in enumerate(PAGES):
         labels = [run.results[i].query_label if run.results[i].ok else "—" for run in runs]
@@ -346,7 +390,7 @@ def query_growth_table(runs: list[ScaleRun]) -> list[str]:
 
 def verdict(run: ScaleRun) -> str:
     _, bare = floors(run)
-    main = [r for r in run.results if r.ok and not r.page.floor]
+    main = [r for r in run.results if r.ok and not r.page.floor and r.page.group == "registry"]
     over = [
         f"{r.page.name} ({WHO[r.page.client]}, {r.median / bare:.1f}×)"
         for r in main
@@ -355,6 +399,36 @@ def verdict(run: ScaleRun) -> str:
     if not over:
         return f"All main pages are within {TARGET_RATIO:.0f}× the bare floor."
     return f"Over the {TARGET_RATIO:.0f}× target: " + "; ".join(over) + "."
+
+
+def load_verdict(run: ScaleRun) -> str:
+    loads = [r for r in run.results if r.page.group == "load"]
+    failed = [f"{r.page.name} ({WHO[r.page.client]}): HTTP {r.status}" for r in loads if not r.ok]
+    slow = [
+        f"{r.page.name} ({WHO[r.page.client]}, {r.median:.0f} ms)" for r in loads if r.ok and r.median >= LOAD_TARGET_MS
+    ]
+    if failed or slow:
+        return "Concertation-load report **over the 1 s target** or failing: " + "; ".join(failed + slow) + "."
+    worst = max((r.median for r in loads), default=0)
+    return f"Concertation-load report within the 1 s target (slowest median {worst:.0f} ms)."
+
+
+def generation_parts(run: ScaleRun) -> str:
+    parts = run.info.get("timings", {})
+    return "; ".join(f"{label} {seconds:.1f} s" for label, seconds in parts.items())
+
+
+def concertation_line(info: dict) -> str:
+    return (
+        f"Concertation: {thousands(info['instances'])} instances, {thousands(info['memberships'])} memberships, "
+        f"{thousands(info['meetings'])} meetings, {thousands(info['attendance'])} attendance records. "
+        f"Instance page: instance {info['instance_id']} ({info['instance_seats']} memberships, "
+        f"{info['instance_meetings']} meetings); meeting page: meeting {info['meeting_id']} "
+        f"({info['meeting_attendance']} attendance records, {info['meeting_items']} agenda items). "
+        f"Load report: year {info['year']}, the province ({thousands(info['province_year_attendance'])} "
+        f"attendance records that year) as admin, RLS {info['rls_id']} "
+        f"({thousands(info['rls_year_attendance'])}) as its coordinator."
+    )
 
 
 def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> str:
@@ -373,12 +447,22 @@ def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> s
             f"### Scale `{run.scale}` — {thousands(info['organizations'])} organisations",
             "",
             f"`generate_synthetic --scale {run.scale} --seed 1`: {run.generation_s:.1f} s ({generation_note()}). "
+            f"By part: {generation_parts(run)}.",
+            "",
             f"Detail page: organisation {info['detail_id']} ({info['detail_people']} affiliations, "
             f"{info['detail_lines']} funding lines).",
             "",
-            *scale_table(run),
+            *scale_table(run, ("registry",)),
             "",
             verdict(run),
+            "",
+            f"#### Concertation — scale `{run.scale}`",
+            "",
+            concertation_line(info),
+            "",
+            *scale_table(run, ("concertation", "load")),
+            "",
+            load_verdict(run),
         ]
     if len(runs) > 1:
         lines += ["", "### Queries per request against data size", "", *query_growth_table(runs)]

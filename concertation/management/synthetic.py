@@ -185,16 +185,20 @@ def reset_sequence(model) -> None:
 @contextmanager
 def deferred_indexes(model):
     """Drop the table's secondary indexes during a bulk load and build them again afterwards, in the same
-    transaction: building an index once over sorted rows is several times faster than growing it row by row
+    transaction: building an index once over all the rows is several times faster than growing it row by row
     (1,000,000 attendance rows on SQLite: about 8 s instead of 20–30 s). Indexes that back a constraint
-    (primary key, UNIQUE) stay."""
+    (primary key, UNIQUE) stay. On PostgreSQL the foreign keys go too and come back with ADD CONSTRAINT, which
+    checks all the rows in one join instead of one trigger per row and key (4,000,000 for the attendance)."""
     table = model._meta.db_table
+    quote = connection.ops.quote_name
+    indexes, foreign_keys = [], []
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
                 [table],
             )
+            indexes = cursor.fetchall()
         elif connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s "
@@ -202,15 +206,25 @@ def deferred_indexes(model):
                 "(quote_ident(schemaname) || '.' || quote_ident(indexname))::regclass)",
                 [table],
             )
-        indexes = cursor.fetchall() if connection.vendor in ("sqlite", "postgresql") else []
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [quote(table)],
+            )
+            foreign_keys = cursor.fetchall()
+            for name, _definition in foreign_keys:
+                cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
         for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            cursor.execute(f"DROP INDEX {quote(name)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             for _name, sql in indexes:
                 cursor.execute(sql)
+            for name, definition in foreign_keys:
+                cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 def _place(rls_name: str) -> str:
@@ -234,6 +248,20 @@ class ConcertationBuilder:
 
     def build(self, rls_nodes: list, first_rls) -> dict[str, int]:
         """`first_rls` (the bench coordinator's) gets the exercises and plans first."""
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
+            # Foreign keys checked as rows come, not at commit: PostgreSQL alters no table (deferred_indexes)
+            # while checks are pending on it or on a table it references.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        try:
+            return self._build(rls_nodes, first_rls)
+        finally:
+            if postgresql:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def _build(self, rls_nodes: list, first_rls) -> dict[str, int]:
         started = time.perf_counter()
         instances = self.build_instances(rls_nodes)
         started = self._timed("instances", started)

@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from concertation import demo_data
+from concertation.actions.priorities import eligible_voters
 from concertation.analytics import participation_by_year
 from concertation.models import (
     Action,
@@ -38,6 +39,7 @@ from concertation.models import (
     Workshop,
     WorkshopSelection,
 )
+from concertation.results import exercise_results
 from core.models import AuditEvent, User
 from registry.models import Affiliation, Organization, Person
 
@@ -237,6 +239,14 @@ def test_completed_priority_exercise(demo):
     assert adherents == {c.title: c.adherents for c in demo_data.CANDIDATES}
     retained = [title for title, n in adherents.items() if n * 100 > exercise.threshold * voters]
     assert len(retained) == 5
+    # What the results page shows: five retained priorities, three of them from local actors.
+    results = exercise_results(exercise)
+    assert (results["voters"], results["retained"]) == (20, 5)
+    assert results["origins"] == {"local": 3, "institutional": 1, "evidence": 1}
+    assert results["local_share"] == 60.0
+    # Every voter could vote in that plenary.
+    eligible = set(eligible_voters(exercise).values_list("pk", flat=True))
+    assert set(plenary.ballots.values_list("voter", flat=True)) <= eligible
     # The plenary's voters include the demo accounts' people, who vote through their account.
     assert plenary.ballots.filter(voter__account__username="popote").exists()
 
@@ -278,6 +288,10 @@ def test_pages_of_the_demo_render(demo, client):
         reverse("concertation:meeting_detail", args=[meeting.pk]),
         reverse("concertation:instance_analytics", args=[assembly.pk]),
         reverse("concertation:structure", args=[assembly.rls_id]),
+        reverse("concertation:exercise_results", args=[assembly.priority_exercises.get().pk]),
+        reverse("concertation:plan_detail", args=[assembly.action_plans.get().pk]),
+        reverse("concertation:demarche_detail", args=[assembly.demarches.get().pk]),
+        reverse("concertation:concertation_load") + f"?territory={assembly.rls_id}&year={meeting.starts_at.year}",
     ]:
         assert client.get(url).status_code == 200, url
     # A member of the popote sees the public instances and her local committee, not the private joint committee.
