@@ -200,7 +200,7 @@ def test_convening_again_after_a_change_sends_an_update(
     assert str(event["UID"]) == f"meeting-{meeting.pk}@maillage"
     assert str(event["LOCATION"]) == "Salle B"
     assert timezone.localtime(event.decoded("DTSTART")).date() == new_day
-    assert "Updated" in mailoutbox[0].subject
+    assert "mise à jour" in mailoutbox[0].subject  # the recipient has no account: French
 
 
 def test_no_mail_leaves_before_commit_and_former_members_are_not_convened(world, local, mailoutbox):
