@@ -40,6 +40,31 @@ class CandidateForm(forms.ModelForm):
         )
 
 
+class ProposalForm(forms.ModelForm):
+    """A member's proposal: on behalf of an organisation they represent or a committee they coordinate."""
+
+    class Meta:
+        model = Candidate
+        fields = ["title", "description", "origin", "proposed_by", "proposed_by_instance"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, organizations, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["origin"].initial = Candidate.Origin.LOCAL_ACTORS
+        self.fields["proposed_by"].queryset = organizations
+        self.fields["proposed_by_instance"].queryset = committees
+        if not committees.exists():
+            del self.fields["proposed_by_instance"]
+        if not organizations.exists():
+            del self.fields["proposed_by"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("proposed_by") or data.get("proposed_by_instance")):
+            raise forms.ValidationError(_("Say on whose behalf you propose this priority."))
+        return data
+
+
 class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop

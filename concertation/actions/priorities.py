@@ -42,6 +42,13 @@ def _check_status(exercise: PriorityExercise, *allowed: str) -> None:
         )
 
 
+def _candidate_label(candidate: Candidate) -> str:
+    """One line for the history page: title, origin and who proposed it."""
+    parts = [str(candidate.get_origin_display())]
+    parts += [str(who) for who in (candidate.proposed_by, candidate.proposed_by_instance) if who is not None]
+    return f"{candidate.title} ({', '.join(parts)})"
+
+
 @transaction.atomic
 def create_exercise(acting_user, instance: Instance, data: dict[str, Any], request=None) -> PriorityExercise:
     exercise = PriorityExercise(instance=instance)
@@ -73,9 +80,34 @@ def add_candidate(acting_user, exercise: PriorityExercise, data: dict[str, Any],
     _apply(candidate, CANDIDATE_FIELDS, data)
     candidate.full_clean()
     candidate.save()
-    label = f"{candidate.title} ({candidate.get_origin_display()})"
-    audit.record(acting_user, AuditEvent.Action.UPDATE, exercise, {"candidates": [None, label]}, request)
+    audit.record(
+        acting_user, AuditEvent.Action.UPDATE, exercise, {"candidates": [None, _candidate_label(candidate)]}, request
+    )
     return candidate
+
+
+@transaction.atomic
+def update_candidate(acting_user, candidate: Candidate, data: dict[str, Any], request=None) -> Candidate:
+    exercise = candidate.exercise
+    _check_status(exercise, PriorityExercise.Status.CANDIDATES, PriorityExercise.Status.WORKSHOPS)
+    before = _candidate_label(candidate)
+    _apply(candidate, CANDIDATE_FIELDS, data)
+    candidate.full_clean()
+    candidate.save()
+    after = _candidate_label(candidate)
+    if after != before:
+        audit.record(acting_user, AuditEvent.Action.UPDATE, exercise, {"candidates": [before, after]}, request)
+    return candidate
+
+
+@transaction.atomic
+def remove_candidate(acting_user, candidate: Candidate, request=None) -> None:
+    """Before the plenary only: a candidate that reached a ballot stays, so the results can be read again."""
+    exercise = candidate.exercise
+    _check_status(exercise, PriorityExercise.Status.CANDIDATES, PriorityExercise.Status.WORKSHOPS)
+    label = _candidate_label(candidate)
+    candidate.delete()
+    audit.record(acting_user, AuditEvent.Action.UPDATE, exercise, {"candidates": [label, None]}, request)
 
 
 @transaction.atomic

@@ -1,20 +1,39 @@
-"""Priority exercise pages: candidates, workshops, plenary vote, results."""
+"""Priority exercise pages: candidates, workshops, plenary vote, results.
+
+Who does what (docs/roles-and-permissions.md): the instance's coordinators open the exercise, add, edit and
+remove candidates, form the teams, record their selections, open and close rounds and may record a ballot for
+any participant present in the room. While candidates are collected (before the plenary), a member may
+propose a candidate on behalf of a member organisation they represent (or whose seat they hold), and the
+coordinator of a committee under the instance (a local action committee) on behalf of that committee.
+A participant whose account is linked to their person record votes as themselves.
+"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from concertation import charts
 from concertation.actions import priorities as actions
-from concertation.forms_priorities import BallotForm, CandidateForm, ExerciseForm, SelectionForm, WorkshopForm
-from concertation.models import Instance, PriorityExercise, Workshop
+from concertation.forms_priorities import (
+    BallotForm,
+    CandidateForm,
+    ExerciseForm,
+    ProposalForm,
+    SelectionForm,
+    WorkshopForm,
+)
+from concertation.models import Candidate, Instance, PriorityExercise, Workshop
 from concertation.results import exercise_results, latest_round, plenary_candidates
-from concertation.rules import instances_for
+from concertation.rules import coordinated_instances_for, instances_for
 from concertation.views.common import get_instance
+from registry.models import Organization
+from registry.rules import scope_for
 from registry.views import history_page
 
 
@@ -30,6 +49,39 @@ def get_exercise(request: HttpRequest, pk: int, manage: bool = False) -> Priorit
     if manage and not request.user.has_perm("concertation.change_instance", exercise.instance):
         raise PermissionDenied
     return exercise
+
+
+def _committees_under(instance: Instance) -> set[int]:
+    """Instances below this one in the structure (local committees under the assembly), any depth."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Instance.objects.filter(rls_id=instance.rls_id).values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, todo = set(), [instance.pk]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found and child != instance.pk:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def proposers_for(user, exercise: PriorityExercise) -> tuple[QuerySet, QuerySet]:
+    """On whose behalf the user may propose a candidate: current member organisations they represent or whose
+    seat they hold, and the committees under the instance that they coordinate."""
+    seats = exercise.instance.memberships.active_on(timezone.localdate()).filter(
+        Q(organization_id__in=scope_for(user).represented_orgs) | Q(person__account=user)
+    )
+    organizations = Organization.objects.filter(pk__in=seats.values("organization")).order_by("name")
+    under = Instance.objects.filter(pk__in=_committees_under(exercise.instance))
+    committees = coordinated_instances_for(user, under).order_by("name")
+    return organizations, committees
+
+
+def _proposal_form(request: HttpRequest, exercise: PriorityExercise, data=None) -> ProposalForm | None:
+    organizations, committees = proposers_for(request.user, exercise)
+    if not (organizations.exists() or committees.exists()):
+        return None
+    return ProposalForm(data, organizations=organizations, committees=committees, prefix="proposal")
 
 
 def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
@@ -79,10 +131,19 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             fixed_voter=None if can_manage else own_person,
         )  # fmt: skip
     workshops = exercise.workshops.prefetch_related("participants", "selections__candidate")
+    editable = exercise.status in (PriorityExercise.Status.CANDIDATES, PriorityExercise.Status.WORKSHOPS)
+    candidates = (
+        exercise.candidates.select_related("proposed_by", "proposed_by_instance")
+        .annotate(teams=Count("selections"))
+        .order_by("pk")
+    )
     context = {
         "exercise": exercise,
         "instance": exercise.instance,
         "results": exercise_results(exercise, voting_round),
+        "candidates": candidates,
+        "plenary_ids": set(plenary_candidates(exercise).values_list("pk", flat=True)),
+        "has_selections": any(c.teams for c in candidates),
         "workshops": [
             (
                 w,
@@ -97,10 +158,11 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "round": voting_round,
         "can_manage": can_manage,
         "candidate_form": CandidateForm(exercise=exercise) if can_manage else None,
+        "proposal_form": _proposal_form(request, exercise) if editable and not can_manage else None,
         "workshop_form": WorkshopForm(voters=voters) if can_manage else None,
         "ballot_form": ballot_form,
         "already_voted": bool(own_person and voting_round and voting_round.ballots.filter(voter=own_person).exists()),
-        "editable": exercise.status in (PriorityExercise.Status.CANDIDATES, PriorityExercise.Status.WORKSHOPS),
+        "editable": editable,
     }
     return render(request, "concertation/exercise_detail.html", context)
 
@@ -118,6 +180,63 @@ def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
             _errors_to_messages(request, error)
     else:
         _form_errors(request, form)
+    return redirect(exercise)
+
+
+@login_required
+@require_POST
+def candidate_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk)
+    form = _proposal_form(request, exercise, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if form.is_valid():
+        try:
+            actions.add_candidate(request.user, exercise, form.cleaned_data, request)
+            messages.success(request, _("Your proposal is now among the candidate priorities."))
+        except ValidationError as error:
+            _errors_to_messages(request, error)
+    else:
+        _form_errors(request, form)
+    return redirect(exercise)
+
+
+def _candidate_of(exercise: PriorityExercise, value: str | None) -> Candidate:
+    """One of this exercise's candidates (404 for any other id, including another exercise's)."""
+    if not (value or "").isdigit():
+        raise Http404
+    return get_object_or_404(Candidate, pk=int(value), exercise=exercise)
+
+
+@login_required
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk, manage=True)
+    candidate = _candidate_of(exercise, request.GET.get("candidate"))
+    form = CandidateForm(request.POST or None, instance=candidate, exercise=exercise)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_candidate(request.user, Candidate.objects.get(pk=candidate.pk), form.cleaned_data, request)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Candidate priority saved."))
+            return redirect(exercise)
+    title = _("Candidate priority: %(title)s") % {"title": Candidate.objects.get(pk=candidate.pk).title}
+    return render(
+        request, "concertation/form.html", {"form": form, "title": title, "cancel_url": exercise.get_absolute_url()}
+    )
+
+
+@login_required
+@require_POST
+def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = get_exercise(request, pk, manage=True)
+    candidate = _candidate_of(exercise, request.POST.get("candidate"))
+    try:
+        actions.remove_candidate(request.user, candidate, request)
+        messages.success(request, _("Candidate priority removed."))
+    except ValidationError as error:
+        _errors_to_messages(request, error)
     return redirect(exercise)
 
 

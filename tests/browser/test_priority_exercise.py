@@ -43,7 +43,7 @@ def test_coordinator_runs_an_exercise_from_candidates_to_results(page: Page, liv
         form.locator("[name=title]").fill(title)
         form.locator("[name=origin]").select_option(origin)
         form.get_by_role("button", name=in_french("Add"), exact=True).click()
-        expect(page.get_by_role("cell", name=title)).to_be_visible()
+        expect(page.get_by_role("cell", name=title, exact=True)).to_be_visible()
 
     page.get_by_role("button", name=in_french("Open the plenary vote")).click()
     ballot = page.locator("form[action$='/ballots/']")

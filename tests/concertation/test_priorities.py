@@ -187,3 +187,150 @@ def test_simultaneous_votes_by_the_same_participant_leave_one_ballot(world, ves)
     assert outcomes.count("ok") == 1, outcomes
     assert Ballot.objects.filter(round=voting_round, voter=people[0]).count() == 1
     assert BallotChoice.objects.filter(round=voting_round).count() == 1
+
+
+def test_members_propose_candidates_for_their_organisation_or_committee(client, world, ves):
+    assembly, people = assembly_with_voters(world, ves, 1)
+    exercise, _candidates = exercise_with_candidates(assembly)
+    instance_actions.add_membership(
+        None, assembly, {"organization": world.org_a, "start_date": datetime.date(2020, 1, 1)}
+    )
+    url = reverse("concertation:candidate_propose", args=[exercise.pk])
+    client.force_login(world.rep_a)
+    page = client.get(exercise.get_absolute_url())
+    assert reverse("concertation:candidate_propose", args=[exercise.pk]) in page.content.decode()
+    # On behalf of an organisation they do not represent: refused, nothing written.
+    client.post(
+        url, {"proposal-title": "Logement", "proposal-origin": "local_actors", "proposal-proposed_by": world.org_b.pk}
+    )
+    assert not Candidate.objects.filter(title="Logement").exists()
+    client.post(
+        url, {"proposal-title": "Logement", "proposal-origin": "local_actors", "proposal-proposed_by": world.org_a.pk}
+    )
+    assert Candidate.objects.get(title="Logement").proposed_by == world.org_a
+    # The coordinator of a local action committee under the assembly proposes for the committee.
+    assembly.is_public = True
+    assembly.save()
+    ves["local"].coordinators.add(world.rep_b)
+    client.force_login(world.rep_b)
+    client.post(url, {"proposal-title": "Sécurité alimentaire", "proposal-origin": "local_actors",
+                      "proposal-proposed_by_instance": ves["local"].pk})  # fmt: skip
+    assert Candidate.objects.get(title="Sécurité alimentaire").proposed_by_instance == ves["local"]
+    # A reader who is neither a member nor a committee coordinator may not propose; nor may anyone after the plenary.
+    client.force_login(world.analyst)
+    assert client.post(url, {"proposal-title": "X", "proposal-origin": "ministry"}).status_code == 403
+    actions.open_round(None, exercise)
+    client.force_login(world.rep_a)
+    client.post(
+        url, {"proposal-title": "Trop tard", "proposal-origin": "local_actors", "proposal-proposed_by": world.org_a.pk}
+    )
+    assert not Candidate.objects.filter(title="Trop tard").exists()
+
+
+def test_coordinators_edit_and_remove_candidates_before_the_plenary(client, world, ves):
+    assembly, _people = assembly_with_voters(world, ves, 1)
+    exercise, (a, b, *_rest) = exercise_with_candidates(assembly)
+    client.force_login(world.coordinator)
+    edit = reverse("concertation:candidate_edit", args=[exercise.pk]) + f"?candidate={a.pk}"
+    assert client.get(edit).status_code == 200
+    response = client.post(edit, {"title": "Transport adapté", "origin": "evidence"})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert (a.title, a.origin) == ("Transport adapté", "evidence")
+    remove = reverse("concertation:candidate_remove", args=[exercise.pk])
+    _other, (foreign, *_rest) = exercise_with_candidates(assembly, title="Autre")
+    assert client.post(remove, {"candidate": foreign.pk}).status_code == 404  # another exercise's candidate
+    assert client.post(remove, {"candidate": "x"}).status_code == 404
+    client.post(remove, {"candidate": b.pk})
+    assert not Candidate.objects.filter(pk=b.pk).exists()
+    history = client.get(reverse("concertation:exercise_history", args=[exercise.pk])).content.decode()
+    assert "Transport adapté" in history
+    actions.open_round(None, exercise)
+    client.post(edit, {"title": "Après coup", "origin": "local_actors"})
+    a.refresh_from_db()
+    assert a.title == "Transport adapté"
+
+
+@pytest.mark.parametrize("who", ["rep_a", "analyst"])
+def test_only_coordinators_run_the_exercise(client, world, ves, who):
+    assembly, people = assembly_with_voters(world, ves, 1)
+    instance_actions.add_membership(
+        None, assembly, {"organization": world.org_a, "start_date": datetime.date(2020, 1, 1)}
+    )
+    exercise, (a, *_rest) = exercise_with_candidates(assembly)
+    client.force_login(getattr(world, who))
+    posts = [
+        (reverse("concertation:exercise_create", args=[assembly.pk]), {"title": "X", "method": "approval",
+                                                                      "points_per_voter": 5, "threshold": 50}),
+        (reverse("concertation:candidate_add", args=[exercise.pk]), {"title": "X", "origin": "ministry"}),
+        (reverse("concertation:candidate_edit", args=[exercise.pk]) + f"?candidate={a.pk}",
+         {"title": "X", "origin": "ministry"}),
+        (reverse("concertation:candidate_remove", args=[exercise.pk]), {"candidate": a.pk}),
+        (reverse("concertation:workshop_add", args=[exercise.pk]), {"name": "X"}),
+        (reverse("concertation:round_open", args=[exercise.pk]), {}),
+        (reverse("concertation:round_close", args=[exercise.pk]), {}),
+    ]  # fmt: skip
+    for url, data in posts:
+        assert client.post(url, data).status_code == 403, url
+    assert Candidate.objects.filter(exercise=exercise).count() == 4 and not exercise.rounds.exists()
+    client.force_login(world.other_coordinator)
+    for url, data in posts:
+        assert client.post(url, data).status_code == 404, url
+    assert client.get(reverse("concertation:exercise_results", args=[exercise.pk])).status_code == 404
+
+
+def test_a_participant_with_an_account_votes_as_themselves_only(client, world, ves):
+    assembly, people = assembly_with_voters(world, ves, 2)
+    people[0].account = world.nobody
+    people[0].save()
+    exercise, (a, *_rest) = exercise_with_candidates(assembly)
+    actions.open_round(None, exercise)
+    client.force_login(world.nobody)
+    page = client.get(exercise.get_absolute_url()).content.decode()
+    assert reverse("concertation:ballot_cast", args=[exercise.pk]) in page
+    url = reverse("concertation:ballot_cast", args=[exercise.pk])
+    client.post(url, {"voter": people[1].pk, f"c{a.pk}": "on"})
+    assert not Ballot.objects.exists()
+    client.post(url, {"voter": people[0].pk, f"c{a.pk}": "on"})
+    ballot = Ballot.objects.get()
+    assert (ballot.voter, ballot.recorded_by) == (people[0], world.nobody)
+    assert url not in client.get(exercise.get_absolute_url()).content.decode()  # no second ballot form
+    # Someone who takes no part in the plenary cannot vote.
+    client.force_login(world.analyst)
+    assert client.post(url, {"voter": people[1].pk, f"c{a.pk}": "on"}).status_code == 403
+
+
+def test_a_second_round_and_named_results(client, world, ves):
+    assembly, people = assembly_with_voters(world, ves, 2)
+    exercise, (a, b, *_rest) = exercise_with_candidates(assembly, secret=False)
+    client.force_login(world.coordinator)
+    client.post(reverse("concertation:round_open", args=[exercise.pk]))
+    first = exercise.rounds.get()
+    actions.cast_ballot(world.coordinator, first, people[0], {a.pk: 1})
+    client.post(reverse("concertation:round_close", args=[exercise.pk]), {"another": "1"})
+    exercise.refresh_from_db()
+    assert exercise.status == "plenary"
+    client.post(reverse("concertation:round_open", args=[exercise.pk]))
+    second = exercise.rounds.get(number=2)
+    actions.cast_ballot(world.coordinator, second, people[0], {b.pk: 1})  # a new round: a new ballot
+    actions.cast_ballot(world.coordinator, second, people[1], {b.pk: 1})
+    client.post(reverse("concertation:round_close", args=[exercise.pk]))
+    exercise.refresh_from_db()
+    assert exercise.status == "closed"
+    results = exercise_results(exercise)
+    assert results["round"] == 2 and results["voters"] == 2
+    assert [r["title"] for r in results["candidates"] if r["retained"]] == ["Besoin 1"]
+    assert exercise_results(exercise, first)["candidates"][0]["title"] == "Besoin 0"
+    page = client.get(reverse("concertation:exercise_results", args=[exercise.pk])).content.decode()
+    assert str(people[1]) in page  # a named ballot: who adhered to what
+
+
+def test_secret_results_page_names_nobody(client, world, ves):
+    assembly, people = assembly_with_voters(world, ves, 1)
+    exercise, (a, *_rest) = exercise_with_candidates(assembly, secret=True)
+    voting_round = actions.open_round(None, exercise)
+    actions.cast_ballot(None, voting_round, people[0], {a.pk: 1})
+    actions.close_round(None, voting_round)
+    client.force_login(world.coordinator)
+    page = client.get(reverse("concertation:exercise_results", args=[exercise.pk])).content.decode()
+    assert str(people[0]) not in page and "<svg" in page
