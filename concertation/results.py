@@ -33,19 +33,25 @@ def exercise_results(exercise: PriorityExercise, voting_round: VotingRound | Non
     A candidate is retained when its share of adherents among the round's voters is strictly above the
     exercise's threshold (50 % by default: a majority).
 
+    While a secret round is open the tallies are sealed (``"sealed": True``, per-candidate ``adherents``,
+    ``points`` and ``share`` are None, nothing is retained): watching the counts move after each ballot
+    would tell who voted for what. The number of voters stays visible.
+
     Returns::
 
-        {"round": int | None, "open": bool, "voters": int, "threshold": int, "method": str,
+        {"round": int | None, "open": bool, "sealed": bool, "voters": int, "threshold": int, "method": str,
          "candidates": [{"id", "title", "origin", "origin_label", "teams", "adherents", "points",
                          "share" (percent, 1 decimal), "retained"}, ...],   # most adherents first
+                                                                         # (in candidate order when sealed)
          "retained": int,
          "origins": {"local": int, "institutional": int, "evidence": int},   # retained priorities by origin
          "local_share": float | None, "institutional_share": float | None}   # percent of the retained
     """
     voting_round = voting_round or latest_round(exercise)
     voters = voting_round.ballots.count() if voting_round else 0
+    sealed = bool(voting_round and voting_round.is_open and exercise.secret)
     tallies = {}
-    if voting_round:
+    if voting_round and not sealed:
         tallies = {
             row["candidate"]: row
             for row in BallotChoice.objects.filter(round=voting_round, points__gte=1)
@@ -71,7 +77,10 @@ def exercise_results(exercise: PriorityExercise, voting_round: VotingRound | Non
                 "retained": voters > 0 and share > exercise.threshold,
             }
         )
-    rows.sort(key=lambda r: (-r["adherents"], -r["points"], r["id"]))
+        if sealed:
+            rows[-1].update(adherents=None, points=None, share=None, retained=False)
+    if not sealed:
+        rows.sort(key=lambda r: (-r["adherents"], -r["points"], r["id"]))
     retained = [r for r in rows if r["retained"]]
     origins = {"local": 0, "institutional": 0, "evidence": 0}
     for row in retained:
@@ -79,6 +88,7 @@ def exercise_results(exercise: PriorityExercise, voting_round: VotingRound | Non
     return {
         "round": voting_round.number if voting_round else None,
         "open": bool(voting_round and voting_round.is_open),
+        "sealed": sealed,
         "voters": voters,
         "threshold": exercise.threshold,
         "method": exercise.method,

@@ -125,11 +125,16 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     voters = actions.eligible_voters(exercise)
     own_person = _voter_for(request, exercise)
     ballot_form = None
+    waiting = None
     if voting_round and voting_round.is_open and (can_manage or own_person):
-        ballot_form = BallotForm(
-            exercise=exercise, candidates=plenary_candidates(exercise), voters=voters,
-            fixed_voter=None if can_manage else own_person,
-        )  # fmt: skip
+        # The coordinator's list offers only those who have not voted yet (the database still refuses a
+        # second ballot sent from a stale page).
+        waiting = voters.exclude(pk__in=voting_round.ballots.values("voter"))
+        if not can_manage or waiting.exists():
+            ballot_form = BallotForm(
+                exercise=exercise, candidates=plenary_candidates(exercise),
+                voters=waiting if can_manage else voters, fixed_voter=None if can_manage else own_person,
+            )  # fmt: skip
     workshops = exercise.workshops.prefetch_related("participants", "selections__candidate")
     editable = exercise.status in (PriorityExercise.Status.CANDIDATES, PriorityExercise.Status.WORKSHOPS)
     candidates = (
@@ -161,8 +166,15 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposal_form": _proposal_form(request, exercise) if editable and not can_manage else None,
         "workshop_form": WorkshopForm(voters=voters) if can_manage else None,
         "ballot_form": ballot_form,
+        "participants": voters.count() if voting_round and voting_round.is_open else None,
         "already_voted": bool(own_person and voting_round and voting_round.ballots.filter(voter=own_person).exists()),
         "editable": editable,
+        "steps": [
+            ("candidates", _("Candidate priorities")),
+            ("workshops", _("Workshops")),
+            ("plenary", _("Plenary vote")),
+            ("closed", _("Results")),
+        ],
     }
     return render(request, "concertation/exercise_detail.html", context)
 
@@ -330,26 +342,39 @@ def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def exercise_results_page(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk)
-    results = exercise_results(exercise)
-    chart = charts.hbar_chart(
-        [(row["title"], row["share"]) for row in results["candidates"]],
-        title=_("Adherence to each priority, as a share of plenary voters"),
-        label_header=_("Priority"),
-        value_header=_("Adherence (%)"),
-        highlight=[row["title"] for row in results["candidates"] if row["retained"]],
-        decimals=1,
-        unit="%",
-        maximum=100,
+    rounds = list(exercise.rounds.order_by("number"))
+    wanted = request.GET.get("round", "")
+    voting_round = next((r for r in rounds if str(r.number) == wanted), rounds[-1] if rounds else None)
+    results = exercise_results(exercise, voting_round)
+    chart = (
+        None
+        if results["sealed"]
+        else charts.hbar_chart(
+            [(row["title"], row["share"]) for row in results["candidates"]],
+            title=_("Adherence to each priority, as a share of plenary voters"),
+            label_header=_("Priority"),
+            value_header=_("Adherence (%)"),
+            highlight=[row["title"] for row in results["candidates"] if row["retained"]],
+            decimals=1,
+            unit="%",
+            maximum=100,
+        )
     )
     named = None
     if not exercise.secret and results["round"]:
         named = (
-            latest_round(exercise)
-            .ballots.select_related("voter")
+            voting_round.ballots.select_related("voter")
             .prefetch_related("choices__candidate")
             .order_by("voter__last_name", "voter__first_name")
         )
-    context = {"exercise": exercise, "instance": exercise.instance, "results": results, "chart": chart, "named": named}
+    context = {
+        "exercise": exercise,
+        "instance": exercise.instance,
+        "results": results,
+        "chart": chart,
+        "named": named,
+        "rounds": rounds,
+    }
     return render(request, "concertation/exercise_results.html", context)
 
 

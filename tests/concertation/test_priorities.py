@@ -71,6 +71,7 @@ def test_threshold_is_configurable(world, ves):
         actions.cast_ballot(None, voting_round, person, {first.pk: 1})
     actions.cast_ballot(None, voting_round, people[3], {})
     actions.cast_ballot(None, voting_round, people[4], {})
+    actions.close_round(None, voting_round)
     assert not exercise_results(exercise)["candidates"][0]["retained"]
     exercise.threshold = 50
     exercise.save()
@@ -87,6 +88,7 @@ def test_points_voting_and_the_allowance(world, ves):
     assert not Ballot.objects.exists()
     actions.cast_ballot(None, voting_round, people[0], {a.pk: 2, b.pk: 1})
     actions.cast_ballot(None, voting_round, people[1], {a.pk: 3})
+    actions.close_round(None, voting_round)
     rows = {row["title"]: row for row in exercise_results(exercise)["candidates"]}
     assert rows["Besoin 0"]["points"] == 5 and rows["Besoin 0"]["adherents"] == 2
     assert rows["Besoin 1"]["points"] == 1 and rows["Besoin 1"]["adherents"] == 1
@@ -323,6 +325,8 @@ def test_a_second_round_and_named_results(client, world, ves):
     assert exercise_results(exercise, first)["candidates"][0]["title"] == "Besoin 0"
     page = client.get(reverse("concertation:exercise_results", args=[exercise.pk])).content.decode()
     assert str(people[1]) in page  # a named ballot: who adhered to what
+    page = client.get(reverse("concertation:exercise_results", args=[exercise.pk]) + "?round=1").content.decode()
+    assert str(people[0]) in page and str(people[1]) not in page
 
 
 def test_secret_results_page_names_nobody(client, world, ves):
@@ -334,3 +338,24 @@ def test_secret_results_page_names_nobody(client, world, ves):
     client.force_login(world.coordinator)
     page = client.get(reverse("concertation:exercise_results", args=[exercise.pk])).content.decode()
     assert str(people[0]) not in page and "<svg" in page
+
+
+def test_an_open_secret_round_keeps_its_tallies_sealed(client, world, ves):
+    """Counts moving after each ballot would tell who voted for what: they appear when the round closes."""
+    assembly, people = assembly_with_voters(world, ves, 2)
+    exercise, (a, *_rest) = exercise_with_candidates(assembly, secret=True)
+    voting_round = actions.open_round(None, exercise)
+    actions.cast_ballot(None, voting_round, people[0], {a.pk: 1})
+    sealed = exercise_results(exercise)
+    assert sealed["sealed"] and sealed["voters"] == 1 and sealed["retained"] == 0
+    assert all(row["adherents"] is None and row["share"] is None for row in sealed["candidates"])
+    client.force_login(world.coordinator)
+    page = client.get(reverse("concertation:exercise_results", args=[exercise.pk]))
+    assert page.status_code == 200 and "<svg" not in page.content.decode()
+    actions.close_round(None, voting_round)
+    opened = exercise_results(exercise)
+    assert not opened["sealed"] and opened["candidates"][0]["adherents"] == 1
+    # A named round shows its provisional counts while open.
+    named, (b, *_rest) = exercise_with_candidates(assembly, secret=False, title="Nommé")
+    actions.cast_ballot(None, actions.open_round(None, named), people[0], {b.pk: 1})
+    assert exercise_results(named)["candidates"][0]["adherents"] == 1
