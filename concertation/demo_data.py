@@ -20,14 +20,40 @@ from __future__ import annotations
 import datetime
 import hashlib
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from concertation.actions import instances as instance_actions
+from concertation.actions import plans as plan_actions
+from concertation.models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    BallotChoice,
+    Candidate,
+    Decision,
+    Delegation,
+    DemarcheStage,
+    FollowUp,
+    Instance,
+    Meeting,
+    Membership,
+    PriorityExercise,
+    VotingRound,
+    Workshop,
+    WorkshopSelection,
+)
+from core import audit
+from core.models import AuditEvent
+from registry import actions as registry_actions
 from registry import demo_data as registry_demo
 from registry.demo_data import Org
+from registry.management.commands.load_demo import person_email
+from registry.models import Organization, Person, Territory
 
 # Organisations that sat on the assembly in its early years and no longer exist (archived in the registry).
 # The 2015 reform (Loi 10 and the budget measures of the time) abolished the agencies, the CLDs and the CRÉs.
@@ -806,29 +832,25 @@ class Counts:
     memberships: int = 0
     meetings: int = 0
     created: int = 0
-    extra: dict[str, int] = field(default_factory=dict)
 
 
 class ConcertationDemoLoader:
     """Adds the concertation instances to a loaded demo registry (`load_demo` runs it at the end)."""
 
     def __init__(self, admin, today: datetime.date | None = None) -> None:
-        from concertation.models import Instance
-
         self.admin = admin
-        self.today = today or timezone.localdate()
-        self.now = timezone.now()
         self.zone = timezone.get_current_timezone()
+        self.today = today or timezone.localdate()
+        # "Now" for the meetings' statuses: the real moment, or noon of the day asked for.
+        self.now = timezone.now() if today is None else datetime.datetime.combine(today, datetime.time(12), self.zone)
         self.rng = random.Random(2010)  # noqa: S311 (demo data, not security)
         self.created = 0
         self.instances: dict[str, Instance] = {}
+        self.membership_cache: dict[int, list[Membership]] = {}
 
     # Lookups --------------------------------------------------------------------------------
 
     def _lookups(self) -> None:
-        from registry.management.commands.load_demo import person_email
-        from registry.models import Organization, Person, Territory
-
         self.rls = Territory.objects.get(
             kind=Territory.Kind.RLS, name=registry_demo.RLS["name"], parent__name=registry_demo.REGION["name"]
         )
@@ -843,13 +865,10 @@ class ConcertationDemoLoader:
         self.people = {emails[p.email]: p for p in Person.objects.filter(email__in=emails)}
 
     def _ensure_historical_organizations(self) -> None:
-        from registry import actions
-        from registry.models import Organization
-
         for spec in HISTORICAL_ORGANIZATIONS:
             org = Organization.objects.filter(name=spec.name, rls=self.rls).first()
             if org is None:
-                org = actions.create_organization(
+                org = registry_actions.create_organization(
                     self.admin,
                     {
                         "name": spec.name,
@@ -863,14 +882,12 @@ class ConcertationDemoLoader:
                 )
                 self.created += 1
             if org.archived_at is None:
-                actions.archive_organization(self.admin, org)
+                registry_actions.archive_organization(self.admin, org)
 
     # Steps ----------------------------------------------------------------------------------
 
     @transaction.atomic
     def load(self) -> Counts:
-        from concertation.models import Meeting, Membership
-
         self._lookups()
         for spec in INSTANCES:
             self.instances[spec.key] = self._ensure_instance(spec)
@@ -891,10 +908,6 @@ class ConcertationDemoLoader:
         )
 
     def _ensure_instance(self, spec: InstanceSpec):
-        from django.contrib.auth import get_user_model
-
-        from concertation.actions import instances as actions
-        from concertation.models import Instance
 
         instance = Instance.objects.filter(rls=self.rls, name=spec.name).first()
         if instance is not None:
@@ -917,16 +930,12 @@ class ConcertationDemoLoader:
         if spec.coordinators:
             data["coordinators"] = list(get_user_model().objects.filter(username__in=spec.coordinators))
         self.created += 1
-        return actions.create_instance(self.admin, data)
+        return instance_actions.create_instance(self.admin, data)
 
     def _ensure_memberships(self, instance, seats: list[Seat]) -> None:
         """In one insert (add_membership's full_clean per row would double the demo's loading time): each
         representative is affiliated with the organisation by construction (representatives()), dates are
         checked here, and the instance's history records the members loaded, as add_membership would."""
-        from concertation.models import Membership
-        from core import audit
-        from core.models import AuditEvent
-
         if instance.memberships.exists():
             return
         rows = []
@@ -951,9 +960,6 @@ class ConcertationDemoLoader:
         audit.record(self.admin, AuditEvent.Action.UPDATE, instance, {"memberships": [None, [str(m) for m in rows]]})
 
     def _ensure_delegations(self) -> None:
-        from concertation.actions import instances as actions
-        from concertation.models import Delegation
-
         coordination = self.instances["coordination"]
         if Delegation.objects.filter(seat__instance=coordination).exists():
             return
@@ -965,12 +971,10 @@ class ConcertationDemoLoader:
                 .order_by("pk")
                 .first()
             )
-            actions.delegate(self.admin, source, coordination, _date(start))
+            instance_actions.delegate(self.admin, source, coordination, _date(start))
             self.created += 2
 
     def _link_accounts(self) -> None:
-        from django.contrib.auth import get_user_model
-
         users = get_user_model().objects.filter(username__in=ACCOUNT_PEOPLE)
         for user in users:
             person = self.people[ACCOUNT_PEOPLE[user.username]]
@@ -981,7 +985,8 @@ class ConcertationDemoLoader:
     # Meetings ------------------------------------------------------------------------------
 
     def _meeting_dates(self, schedule: Schedule) -> list[tuple[datetime.datetime, datetime.datetime, int]]:
-        first = datetime.date(self.today.year - 2, 1, 1)
+        # Three years back from the first of this month, and the next hundred days.
+        first = datetime.date(self.today.year - 3, self.today.month, 1)
         horizon = self.today + datetime.timedelta(days=100)
         slots = []
         for year in range(first.year, horizon.year + 1):
@@ -1000,8 +1005,6 @@ class ConcertationDemoLoader:
         return f"{schedule.title} — {start.day} {MONTHS[start.month - 1]} {start.year}"
 
     def _ensure_meetings(self, key: str) -> None:
-        from concertation.models import AgendaItem, Meeting
-
         instance = self.instances[key]
         if instance.meetings.exists():
             return
@@ -1047,6 +1050,12 @@ class ConcertationDemoLoader:
             done = meeting.status in (Meeting.Status.HELD, Meeting.Status.APPROVED)
             per_meeting = 1 if key in ("assembly", "joint") else 2
             chosen = [topics[(per_meeting * n + i) % len(topics)] for i in range(per_meeting)]
+            if key == "assembly":
+                # The assembly's agenda follows the démarche: priorities voted in the spring of last year, the
+                # plan adopted in its autumn, its mid-term review this autumn.
+                local = timezone.localtime(meeting.starts_at)
+                half = (local.year - (self.today.year - 2)) * 2 + (0 if local.month < 7 else 1)
+                chosen = [topics[half % len(topics)]]
             previous = next((m for m in reversed(meetings[:n]) if m.status != Meeting.Status.CANCELLED), None)
             rows = [
                 (
@@ -1094,8 +1103,6 @@ class ConcertationDemoLoader:
         self._attendance(instance, meetings)
 
     def _decisions_and_follow_ups(self, instance, meetings, plans) -> None:
-        from concertation.models import Decision, FollowUp, Meeting
-
         seen: set[str] = set()
         decisions, follow_ups = [], []
         held = [m for m in meetings if m.status in (Meeting.Status.HELD, Meeting.Status.APPROVED)]
@@ -1146,8 +1153,6 @@ class ConcertationDemoLoader:
                         closed_in=closing,
                     )
                 )
-        from concertation.models import AgendaItem
-
         AgendaItem.objects.bulk_update([p[1] for p in plans if p[1].minutes.startswith("Suivi. ")], ["minutes"])
         Decision.objects.bulk_create(decisions)
         FollowUp.objects.bulk_create(follow_ups)
@@ -1175,14 +1180,11 @@ class ConcertationDemoLoader:
         return next(key for key, value in self.orgs.items() if value.pk == org.pk)
 
     def _memberships(self, instance) -> list:
-        cache = self.__dict__.setdefault("_membership_cache", {})
-        if instance.pk not in cache:
-            cache[instance.pk] = list(instance.memberships.select_related("person").order_by("pk"))
-        return cache[instance.pk]
+        if instance.pk not in self.membership_cache:
+            self.membership_cache[instance.pk] = list(instance.memberships.select_related("person").order_by("pk"))
+        return self.membership_cache[instance.pk]
 
     def _attendance(self, instance, meetings) -> None:
-        from concertation.models import Attendance, Meeting
-
         rows = []
         for meeting in meetings:
             if meeting.status not in (Meeting.Status.HELD, Meeting.Status.APPROVED):
@@ -1220,17 +1222,6 @@ class ConcertationDemoLoader:
     # Priority exercise ----------------------------------------------------------------------
 
     def _ensure_exercise(self) -> None:
-        from concertation.models import (
-            Ballot,
-            BallotChoice,
-            Candidate,
-            Meeting,
-            PriorityExercise,
-            VotingRound,
-            Workshop,
-            WorkshopSelection,
-        )
-
         assembly = self.instances["assembly"]
         if assembly.priority_exercises.exists():
             return
@@ -1291,14 +1282,11 @@ class ConcertationDemoLoader:
     # Démarche and action plan --------------------------------------------------------------
 
     def _ensure_plan(self) -> None:
-        from concertation.actions import plans as actions
-        from concertation.models import DemarcheStage
-
         assembly = self.instances["assembly"]
         if assembly.demarches.exists() or assembly.action_plans.exists():
             return
         year = self.today.year
-        demarche = actions.start_demarche(
+        demarche = plan_actions.start_demarche(
             self.admin, assembly, {"title": f"Démarche « Vieillir en santé au Haut-Bocage » {year - 3}-{year + 2}"}
         )
         stages = {s.kind: s for s in DemarcheStage.objects.filter(demarche=demarche)}
@@ -1309,8 +1297,8 @@ class ConcertationDemoLoader:
                 "start_date": datetime.date(year + start[0], start[1], 1),
                 "end_date": _month_end(year + end[0], end[1]) if end else None,
             }
-            actions.update_stage(self.admin, stages[kind], data)
-        plan = actions.create_plan(
+            plan_actions.update_stage(self.admin, stages[kind], data)
+        plan = plan_actions.create_plan(
             self.admin,
             assembly,
             {
@@ -1321,9 +1309,9 @@ class ConcertationDemoLoader:
             },
         )
         for order, (title, action_specs, indicators) in enumerate(OBJECTIVES, start=1):
-            objective = actions.add_objective(self.admin, plan, {"title": title, "order": order})
+            objective = plan_actions.add_objective(self.admin, plan, {"title": title, "order": order})
             for name, lead, contributors, resources, (offset, month), status in action_specs:
-                actions.add_action(
+                plan_actions.add_action(
                     self.admin,
                     objective,
                     {
@@ -1336,7 +1324,7 @@ class ConcertationDemoLoader:
                     },
                 )
             for name, unit, target, measured in indicators:
-                actions.add_indicator(
+                plan_actions.add_indicator(
                     self.admin,
                     objective,
                     {

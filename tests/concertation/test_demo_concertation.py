@@ -4,6 +4,7 @@ The demo is loaded once for the module, inside a transaction rolled back at the 
 does); each test runs in its own savepoint on top of it.
 """
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from concertation import demo_data
 from concertation.actions.priorities import eligible_voters
@@ -169,9 +171,17 @@ def test_representatives_are_affiliated_with_their_organisation(demo):
 def test_three_years_of_meetings(demo):
     assembly = instance("assembly")
     held = Meeting.objects.filter(status__in=["held", "approved"])
-    years = sorted({m.starts_at.year for m in held})
-    assert len(years) == 3
-    for year in years:
+    # Three years up to now, and a few weeks ahead (the demo follows the day it is loaded).
+    today = timezone.localdate()
+    this_year = today.year
+    first = timezone.localtime(held.earliest("starts_at").starts_at).date()
+    assert (
+        datetime.date(this_year - 3, today.month, 1)
+        <= first
+        <= datetime.date(this_year - 3, today.month, 28) + (datetime.timedelta(days=62))
+    )
+    assert not held.filter(starts_at__gt=timezone.now()).exists()
+    for year in (this_year - 2, this_year - 1):
         assert assembly.meetings.filter(starts_at__year=year).count() == 2  # twice a year
     for committee in Instance.objects.filter(kind__in=["coordination_committee", "local_action_committee"]):
         assert committee.meetings.filter(status__in=["held", "approved"]).count() >= 10
@@ -299,3 +309,24 @@ def test_pages_of_the_demo_render(demo, client):
     assert client.get(reverse("concertation:instance_detail", args=[assembly.pk])).status_code == 200
     joint = instance("joint_committee")
     assert client.get(reverse("concertation:instance_detail", args=[joint.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("today", [datetime.date(2027, 1, 10), datetime.date(2026, 6, 20)])
+def test_loads_whatever_the_day(demo, today):
+    """Meetings follow the day of loading: early January (nothing held yet this year) and mid-June work too."""
+    Instance.objects.update(parent=None)
+    Instance.objects.all().delete()
+    counts = demo_data.load(User.objects.get(username="admin"), today=today)
+    assert counts.instances == 9 and counts.meetings > 100
+    held = Meeting.objects.filter(status__in=["held", "approved"])
+    assert timezone.localtime(held.earliest("starts_at").starts_at).date() >= datetime.date(
+        today.year - 3, today.month, 1
+    )
+    assert timezone.localtime(held.latest("starts_at").starts_at).date() <= today
+    assert Meeting.objects.filter(status__in=["planned", "convened"]).exists()
+    assert Meeting.objects.filter(status="cancelled").count() == 1
+    assert PriorityExercise.objects.get().rounds.get().closed_at.year == today.year - 1
+    assert FollowUp.objects.filter(status__in=["open", "in_progress"]).exists()
+    # The assembly voted its priorities at its spring meeting last year.
+    spring = Meeting.objects.get(instance__kind="assembly", starts_at__year=today.year - 1, starts_at__month=5)
+    assert spring.agenda_items.filter(title__startswith="Priorités").exists()
