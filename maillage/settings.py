@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "core",
     "registry",
     "concertation",
+    "agreements",
     "api",
 ]
 
