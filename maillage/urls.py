@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from agreements.views import register as agreement_views
 from core import views as core_views
 from registry import views as registry_views
 
@@ -42,6 +43,8 @@ urlpatterns = [
     path("public/organisations/<int:pk>/", registry_views.public_organization, name="public_organization"),
     path("registry/", include("registry.urls")),
     path("concertation/", include("concertation.urls")),
+    path("agreements/", include("agreements.urls")),
+    path("public/agreements/<int:pk>/", agreement_views.public_agreement, name="public_agreement"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

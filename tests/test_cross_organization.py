@@ -38,14 +38,28 @@ def targets(world) -> dict[str, dict[str, list]]:
     line = world.org_a.funding_lines.get().pk
     affiliation = world.person_a.affiliations.get().pk
     common = {"format": ["json"], "kind": ["organizations"], "line_pk": [line], "affiliation_pk": [affiliation]}
-    return concertation_targets(world, common) | {
-        "organi": {**common, "pk": [world.org_a.pk], "id": [world.org_a.pk], "object_id": [world.org_a.pk]},
-        "funding": {**common, "pk": [world.org_a.pk]},
-        "people": {**common, "pk": [world.person_a.pk], "id": [world.person_a.pk], "object_id": [world.person_a.pk]},
-        "person": {**common, "pk": [world.person_a.pk], "id": [world.person_a.pk], "object_id": [world.person_a.pk]},
-        "token": {**common, "pk": [token.pk]},
-        "import": {**common, "pk": [batch.pk]},
-    }
+    return (
+        agreement_targets(world, common)
+        | concertation_targets(world, common)
+        | {
+            "organi": {**common, "pk": [world.org_a.pk], "id": [world.org_a.pk], "object_id": [world.org_a.pk]},
+            "funding": {**common, "pk": [world.org_a.pk]},
+            "people": {
+                **common,
+                "pk": [world.person_a.pk],
+                "id": [world.person_a.pk],
+                "object_id": [world.person_a.pk],
+            },
+            "person": {
+                **common,
+                "pk": [world.person_a.pk],
+                "id": [world.person_a.pk],
+                "object_id": [world.person_a.pk],
+            },
+            "token": {**common, "pk": [token.pk]},
+            "import": {**common, "pk": [batch.pk]},
+        }
+    )
 
 
 def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
@@ -98,6 +112,42 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
         "agenda": {**common, "pk": [item.pk]},
         "decisions": {**common, "pk": [decision.pk]},
         "follow": {**common, "pk": [follow_up.pk]},
+    }
+
+
+def agreement_targets(world, common: dict) -> dict[str, dict[str, list]]:
+    """An agreement between A and the institution of another RLS: B is no party and its coordinator is elsewhere."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from agreements.actions import agreements as actions
+    from agreements.actions import follow_up
+    from tests.factories import OrganizationFactory
+
+    institution = OrganizationFactory(name="CISSS des Collines", sector="public", rls=world.other_rls)
+    agreement = actions.create_agreement(
+        None,
+        {"title": "Entente de A", "kind": "service", "rls": world.other_rls, "parties": [world.org_a, institution]},
+    )
+    party = agreement.parties.get(organization=world.org_a)
+    contact = actions.add_contact(None, party, {"person": world.person_a, "role": "respondent"})
+    issue = follow_up.log_issue(None, agreement, {"subject": "Enjeu de A"})
+    line = follow_up.set_amount(None, agreement, {"year": 2025, "amount": "1000"})
+    payment = follow_up.add_payment(None, agreement, {"due_on": datetime.date(2025, 4, 1), "amount": "500"})
+    report = follow_up.add_report(None, agreement, {"title": "Rapport de A", "due_on": datetime.date(2025, 6, 30)})
+    attachment = follow_up.attach(None, agreement, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 A")})
+    ids = {**common, "pk": [agreement.pk], "id": [agreement.pk], "number": [1], "extension": ["pdf"]}
+    return {
+        "agreements/parties": {**common, "pk": [party.pk]},
+        "agreements/contacts": {**common, "pk": [contact.pk]},
+        "agreements/negotiation/": {**common, "pk": [issue.pk]},
+        "agreements/funding/": {**common, "pk": [line.pk]},
+        "agreements/payments/": {**common, "pk": [payment.pk]},
+        "agreements/reports/": {**common, "pk": [report.pk]},
+        "agreements/attachments/": {**common, "pk": [attachment.pk]},
+        "agreements/dependence": {**common, "pk": [world.org_a.pk]},
+        "agreements": ids,
     }
 
 

@@ -1,0 +1,116 @@
+"""Read-only computations of the register: the dashboard and an organisation's funding dependence.
+
+Pure functions over querysets, aggregated in the database, so that the evaluation module can call them."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from agreements.models import Agreement, FundingAmount, Party, Report
+from registry.models import FundingLine, Organization
+
+EXPIRY_WINDOW = 90  # days: the default reminder delay
+LIST_LIMIT = 20
+
+# The logics of domain.md §1: mission funding keeps autonomy; service-agreement money pulls toward the
+# complementarist logic. Programme funding sits between them.
+MISSION = FundingLine.Source.PSOC_MISSION
+SERVICE = FundingLine.Source.SERVICE_AGREEMENT
+PROGRAMME = FundingLine.Source.PROGRAMME
+
+
+def dashboard(agreements: QuerySet, today: datetime.date | None = None) -> dict:
+    """Agreements in force by kind and by party, funding per year, upcoming expiries and late reports."""
+    today = today or timezone.localdate()
+    in_force = agreements.filter(status=Agreement.Status.IN_FORCE)
+    by_kind = dict(in_force.order_by().values_list("kind").annotate(n=Count("pk")))
+    by_party = (
+        Party.objects.filter(agreement__in=in_force)
+        .values("organization_id", "organization__name")
+        .annotate(n=Count("agreement_id"))
+        .order_by("-n", "organization__name")[:LIST_LIMIT]
+    )
+    funding = (
+        FundingAmount.objects.filter(agreement__in=agreements.exclude(status=Agreement.Status.TERMINATED))
+        .values("year")
+        .annotate(total=Sum("amount"), n=Count("agreement_id"))
+        .order_by("year")
+    )
+    expiring = agreements.expiring_within(EXPIRY_WINDOW, today).select_related("rls").order_by("end_date", "pk")
+    late = Report.objects.late(today).filter(agreement__in=agreements.filter(status__in=_ACTIVE))
+    return {
+        "by_kind": [(label, by_kind.get(code, 0)) for code, label in Agreement.Kind.choices],
+        "in_force": sum(by_kind.values()),
+        "by_party": list(by_party),
+        "funding": list(funding),
+        "expiring": list(expiring[:LIST_LIMIT]),
+        "expiring_count": expiring.count(),
+        "late": list(late.select_related("agreement").order_by("due_on", "pk")[:LIST_LIMIT]),
+        "late_count": late.count(),
+        "window": EXPIRY_WINDOW,
+    }
+
+
+_ACTIVE = [Agreement.Status.SIGNED, Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED]
+
+
+def dependence(organization: Organization) -> list[dict]:
+    """Per year, the organisation's funding by source and the shares of mission, programme and service
+    agreements, with `drift` when service-agreement money overtakes mission funding."""
+    rows = (
+        FundingLine.objects.filter(organization=organization)
+        .values("year", "source")
+        .annotate(total=Sum("amount"))
+        .order_by("year")
+    )
+    years: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for row in rows:
+        years[row["year"]][row["source"]] = row["total"]
+    result = []
+    for year, amounts in sorted(years.items()):
+        total = sum(amounts.values(), Decimal(0))
+        mission, service = amounts.get(MISSION, Decimal(0)), amounts.get(SERVICE, Decimal(0))
+        result.append(
+            {
+                "year": year,
+                "total": total,
+                "amounts": amounts,
+                "mission_share": _share(mission, total),
+                "programme_share": _share(amounts.get(PROGRAMME, Decimal(0)), total),
+                "service_share": _share(service, total),
+                "drift": service > mission,
+            }
+        )
+    return result
+
+
+def _share(part: Decimal, total: Decimal) -> float:
+    return round(float(part * 100 / total), 1) if total else 0.0
+
+
+def drifting_organizations(organizations: QuerySet, limit: int = LIST_LIMIT) -> tuple[list[dict], int]:
+    """Community organisations whose latest year of funding has more service-agreement than mission money."""
+    community = organizations.filter(sector=Organization.Sector.COMMUNITY)
+    latest = FundingLine.objects.filter(organization__in=community).order_by("-year").values_list("year", flat=True)
+    year = latest.first()
+    if year is None:
+        return [], 0
+    sums = (
+        FundingLine.objects.filter(organization__in=community, year=year)
+        .values("organization_id", "organization__name")
+        .annotate(
+            mission=Sum("amount", filter=Q(source=MISSION), default=0),
+            service=Sum("amount", filter=Q(source=SERVICE), default=0),
+            total=Sum("amount"),
+        )
+        .filter(service__gt=F("mission"))
+        .order_by("organization__name")
+    )
+    drifting = [
+        {**row, "year": year, "service_share": _share(Decimal(row["service"]), Decimal(row["total"]))} for row in sums
+    ]
+    drifting.sort(key=lambda r: -r["service_share"])
+    return drifting[:limit], len(drifting)

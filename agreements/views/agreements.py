@@ -1,0 +1,275 @@
+"""An agreement's own pages: drafting, parties, sections, the lifecycle, amendments, versions and documents."""
+
+import difflib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements import documents
+from agreements.actions import agreements as actions
+from agreements.forms import AgreementForm, AmendmentForm, ContactForm, PartyForm, SectionsForm, TransitionForm
+from agreements.models import (
+    Agreement,
+    AgreementVersion,
+    Party,
+    PartyContact,
+    SectionCode,
+)
+from agreements.views.common import form_page, get_agreement, get_part, show_errors
+from core import audit
+from core.models import AuditEvent
+from registry.views import history_page
+
+
+@login_required
+def agreement_create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("agreements.add_agreement"):
+        raise PermissionDenied
+    form = AgreementForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agreement = actions.create_agreement(request.user, form.cleaned_data, request)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            messages.success(request, _("Draft created. Write its sections, then open the negotiation."))
+            return redirect(agreement)
+    context = {"form": form, "title": _("New agreement"), "cancel_url": reverse("agreements:agreement_list")}
+    return render(request, "registry/form.html", context)
+
+
+def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
+    """Everything the page shows, in a fixed number of queries whatever the size of the agreement."""
+    contacts = PartyContact.objects.select_related("person")
+    parties = list(
+        agreement.parties.select_related("organization").prefetch_related(Prefetch("contacts", queryset=contacts))
+    )
+    sections = {s.code: s for s in agreement.sections.all()}
+    required = actions.required_codes(agreement.kind)
+    ordered = [sections[c] for c in SectionCode.values if c in sections]
+    issues = agreement.negotiation_issues.prefetch_related("positions__party__organization").order_by("pk")
+    missing, reasons = actions.signing_problems(agreement) if agreement.is_editable else ([], [])
+    can_work = request.user.has_perm("agreements.change_agreement", agreement)
+    return {
+        "agreement": agreement,
+        "parties": parties,
+        "sections": ordered,
+        "required": required,
+        "missing": missing,
+        "signing_problems": reasons,
+        "issues": list(issues),
+        "amounts": list(agreement.amounts.select_related("funder__organization").order_by("year")),
+        "payments": list(agreement.payments.order_by("due_on")),
+        "reports": list(agreement.reports.prefetch_related("attachments").order_by("due_on", "pk")),
+        "attachments": list(agreement.attachments.filter(report__isnull=True).order_by("-uploaded_at")),
+        "versions": list(agreement.versions.select_related("created_by").order_by("-number")),
+        "changes": list(agreement.status_changes.select_related("by").order_by("at", "pk")),
+        "instances": list(agreement.instances.order_by("name")),
+        "next_statuses": [(s, Agreement.Status(s).label) for s in actions.TRANSITIONS[agreement.status]],
+        "can_work": can_work,
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement(request, pk)
+    context = _detail_context(request, agreement)
+    context["transition_form"] = TransitionForm()
+    return render(request, "agreements/agreement_detail.html", context)
+
+
+@login_required
+def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement(request, pk, work=True)
+    if not agreement.is_editable:
+        messages.error(request, _("A signed agreement is not edited: amend it."))
+        return redirect("agreements:amend", agreement.pk)
+    form = AgreementForm(request.POST or None, instance=agreement, user=request.user)
+    return form_page(
+        request, form, title=_("Edit %(title)s") % {"title": agreement.title}, back=agreement,
+        save=lambda data: actions.update_agreement(request.user, Agreement.objects.get(pk=agreement.pk), data, request),
+        success=_("Changes saved."),
+    )  # fmt: skip
+
+
+@login_required
+def sections_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement(request, pk, work=True)
+    if not agreement.is_editable:
+        messages.error(request, _("A signed agreement is not edited: amend it."))
+        return redirect("agreements:amend", agreement.pk)
+    form = SectionsForm(request.POST or None, agreement=agreement, required=actions.required_codes(agreement.kind))
+
+    def save(data: dict) -> None:
+        for code, body in data.items():
+            actions.update_section(request.user, agreement, code, body, request)
+
+    return form_page(
+        request, form, title=_("Sections of %(title)s") % {"title": agreement.title}, back=agreement, save=save,
+        success=_("Sections saved."),
+    )  # fmt: skip
+
+
+@login_required
+def party_add(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement(request, pk, work=True)
+    form = PartyForm(request.POST or None, agreement=agreement)
+    return form_page(
+        request, form, title=_("Add a party"), back=agreement,
+        save=lambda data: actions.add_party(request.user, agreement, data, request), success=_("Party added."),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def party_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    party, agreement = get_part(request, Party, pk)
+    try:
+        actions.remove_party(request.user, party, request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Party removed."))
+    return redirect(agreement)
+
+
+@login_required
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    party, agreement = get_part(request, Party, pk)
+    form = ContactForm(request.POST or None, party=party)
+    return form_page(
+        request, form, title=_("Signatory or respondent for %(org)s") % {"org": party.organization}, back=agreement,
+        save=lambda data: actions.add_contact(request.user, party, data, request), success=_("Contact added."),
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    contact, agreement = get_part(request, PartyContact, pk, "party__agreement")
+    try:
+        actions.remove_contact(request.user, contact, request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Contact removed."))
+    return redirect(agreement)
+
+
+@login_required
+@require_POST
+def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the state; a refusal shows on the agreement page with every reason and the missing sections."""
+    agreement = get_agreement(request, pk, work=True)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.transition(request.user, agreement, form.cleaned_data["to"], form.cleaned_data["reason"], request)
+        except actions.TransitionRefused as error:
+            context = _detail_context(request, agreement)
+            context.update(
+                {"transition_form": form, "refusal": error.messages, "refused_missing": error.missing_sections}
+            )
+            return render(request, "agreements/agreement_detail.html", context, status=409)
+        agreement.refresh_from_db()
+        messages.success(request, _("The agreement is now “%(status)s”.") % {"status": agreement.get_status_display()})
+        return redirect(agreement)
+    context = _detail_context(request, agreement)
+    context.update({"transition_form": form, "refusal": [e for errors in form.errors.values() for e in errors]})
+    return render(request, "agreements/agreement_detail.html", context, status=400)
+
+
+@login_required
+def amend(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement(request, pk, work=True)
+    if not agreement.is_amendable:
+        messages.error(request, _("Only a signed agreement or one in force is amended; a draft is simply edited."))
+        return redirect(agreement)
+    form = AmendmentForm(request.POST or None, agreement=agreement)
+    return form_page(
+        request, form, title=_("Amend %(title)s") % {"title": agreement.title}, back=agreement,
+        save=lambda data: actions.amend(request.user, agreement, form.to_data(), request),
+        success=_("Amendment recorded as a new version."),
+    )  # fmt: skip
+
+
+def _get_version(agreement: Agreement, number: int) -> AgreementVersion:
+    return get_object_or_404(AgreementVersion, agreement=agreement, number=number)
+
+
+@login_required
+def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    agreement = get_agreement(request, pk)
+    version = _get_version(agreement, number)
+    sections = [
+        (SectionCode(c).label, t) for c, t in version.content.get("sections", {}).items() if c in SectionCode.values
+    ]
+    context = {"agreement": agreement, "version": version, "sections": sections}
+    return render(request, "agreements/version_detail.html", context)
+
+
+def diff_rows(old: str, new: str) -> list[tuple[str, str]]:
+    """(kind, line) for each line of the two texts: "same", "removed" or "added" (difflib's ndiff, no hints)."""
+    rows = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        tag, text = line[:2], line[2:]
+        if tag == "? ":
+            continue
+        rows.append(({"  ": "same", "- ": "removed", "+ ": "added"}[tag], text))
+    return rows
+
+
+@login_required
+def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = get_agreement(request, pk)
+    try:
+        a, b = int(request.GET.get("from", 0)), int(request.GET.get("to", 0))
+    except ValueError as error:
+        raise Http404 from error
+    old, new = _get_version(agreement, a).content, _get_version(agreement, b).content
+    sections = []
+    for code in SectionCode.values:
+        before, after = old.get("sections", {}).get(code, ""), new.get("sections", {}).get(code, "")
+        if before or after:
+            sections.append(
+                {"label": SectionCode(code).label, "changed": before != after, "rows": diff_rows(before, after)}
+            )
+    fields = [
+        (label, old.get(key) or "—", new.get(key) or "—")
+        for key, label in (("title", _("Title")), ("start_date", _("Start date")), ("end_date", _("End date")),
+                           ("renewal_terms", _("Renewal terms")))
+        if old.get(key) != new.get(key)
+    ]  # fmt: skip
+    context = {"agreement": agreement, "a": a, "b": b, "sections": sections, "fields": fields,
+               "numbers": list(agreement.versions.values_list("number", flat=True))}  # fmt: skip
+    return render(request, "agreements/version_diff.html", context)
+
+
+@login_required
+def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
+    return history_page(request, get_agreement(request, pk), "agreements:agreement_detail")
+
+
+@login_required
+def agreement_document(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
+    """The agreement as DOCX or PDF, in French unless ?lang=en."""
+    agreement = get_agreement(request, pk)
+    language = "en" if request.GET.get("lang") == "en" else "fr"
+    if extension == "pdf":
+        body, content_type = documents.agreement_pdf(agreement, language), "application/pdf"
+    else:
+        body = documents.agreement_docx(agreement, language)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    audit.record(request.user, AuditEvent.Action.EXPORT, agreement, {"format": extension}, request)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename(agreement, extension)}"'
+    return response
