@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import concertation, meetings, plans, priorities, views
+from api import agreements, concertation, meetings, plans, priorities, views
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
@@ -15,6 +15,7 @@ router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 router.register("priority-exercises", priorities.PriorityExerciseViewSet, basename="priority-exercise")
 router.register("action-plans", plans.ActionPlanViewSet, basename="action-plan")
 router.register("demarches", plans.DemarcheViewSet, basename="demarche")
+router.register("agreements", agreements.AgreementViewSet, basename="agreement")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),

@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "concertation.models.meetings.Attendance.Status",
         "WorkStatusEnum": "concertation.models.plans.WorkStatus",
         "ExerciseStatusEnum": "concertation.models.priorities.PriorityExercise.Status",
+        "AgreementStatusEnum": "agreements.models.agreements.Status",
     },
 }
 
