@@ -1,4 +1,5 @@
-"""Load the demo network (registry/demo_data.py), then its concertation instances (concertation/demo_data.py).
+"""Load the demo network (registry/demo_data.py), then its concertation instances (concertation/demo_data.py)
+and its agreements (agreements/demo_data.py).
 
 Idempotent: records are looked up by natural key first. Every registry record goes through registry.actions,
 so each one's history page shows its creation by `admin`.
@@ -80,6 +81,10 @@ class Command(BaseCommand):
                 f"\nConcertation : {c.instances} instances, {c.memberships} adhésions, {c.meetings} rencontres "
                 f"({c.created} enregistrements créés par ce chargement)."
             )
+        if "agreements" in counts:
+            from agreements import demo_data as agreements_demo
+
+            text += "\n" + agreements_demo.summary(counts["agreements"])
         return text
 
     def print_accounts(self, url: str) -> None:
@@ -134,6 +139,11 @@ class DemoLoader:
             from concertation import demo_data as concertation_demo
 
             counts["concertation"] = concertation_demo.load(self.admin)
+            if apps.is_installed("agreements"):
+                # The agreements between its organisations, through their lifecycle (agreements/demo_data.py).
+                from agreements import demo_data as agreements_demo
+
+                counts["agreements"] = agreements_demo.load(self.admin)
         return counts
 
     # Accounts -------------------------------------------------------------------------------
