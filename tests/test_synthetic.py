@@ -1,13 +1,28 @@
 """The synthetic benchmark dataset: deterministic for a seed, consistent tree paths, refuses to pile up; its
-concertation part (instances, memberships, meetings, attendance) keeps the models' invariants."""
+concertation part (instances, memberships, meetings, attendance) and its agreements keep the models' invariants."""
 
 import random
+from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
+from agreements.actions.agreements import content_of, required_codes
+from agreements.management.synthetic import REFERENCE_DAY
+from agreements.models import (
+    Agreement,
+    AgreementSection,
+    AgreementVersion,
+    FundingAmount,
+    NegotiationIssue,
+    NegotiationPosition,
+    Party,
+    PartyContact,
+    Report,
+    StatusChange,
+)
 from concertation.models import (
     ActionPlan,
     AgendaItem,
@@ -63,6 +78,18 @@ def snapshot() -> dict:
             )
         ),
         "attendance_statuses": dict(Attendance.objects.values_list("status").annotate(n=Count("pk"))),
+        "agreements": rows(
+            Agreement.objects.values_list(
+                "title", "kind", "status", "rls__name", "start_date", "end_date", "version", "joint_committee__name"
+            )
+        ),
+        "parties": rows(Party.objects.values_list("agreement__title", "organization__name", "role")),
+        "contacts": rows(PartyContact.objects.values_list("party__organization__name", "person__email", "role")),
+        "versions": rows(AgreementVersion.objects.values_list("agreement__title", "number", "created_at", "note")),
+        "history": rows(StatusChange.objects.values_list("agreement__title", "from_status", "to_status", "at")),
+        "reports": rows(Report.objects.values_list("agreement__title", "title", "due_on", "submitted_on")),
+        "amounts": rows(FundingAmount.objects.values_list("agreement__title", "year", "amount", "funder__role")),
+        "issues": rows(NegotiationIssue.objects.values_list("agreement__title", "subject", "settled_on")),
     }
 
 
@@ -96,6 +123,82 @@ def test_small_scale_counts():
     assert Ballot.objects.exists()
     assert ActionPlan.objects.count() == concertation.plans
     assert "présences" in output and "concertation : attendance" in output
+    # The agreements, at the density per RLS of the province scale (20,000 over 93 RLS).
+    assert Agreement.objects.count() == SCALES["small"].agreements.agreements == 860
+    assert SCALES["province"].agreements.agreements == 20_000
+    assert Party.objects.count() >= 2 * 860
+    assert AgreementSection.objects.exists() and StatusChange.objects.count() >= 860
+    assert AgreementVersion.objects.exists() and Report.objects.exists() and FundingAmount.objects.exists()
+    assert NegotiationIssue.objects.exists() and NegotiationPosition.objects.exists()
+    assert "ententes" in output and "ententes : texts" in output
+
+
+def test_agreements_structure_and_invariants():
+    generate("--seed", "1")
+    S = Agreement.Status
+    agreements = Agreement.objects.all()
+    # A realistic mix: most in force or expired, every status present.
+    statuses = Counter(agreements.values_list("status", flat=True))
+    assert set(statuses) == set(S.values)
+    assert statuses[S.IN_FORCE] + statuses[S.EXPIRED] > 0.6 * 860
+    assert set(agreements.values_list("kind", flat=True)) == set(Agreement.Kind.values)
+    # Every RLS has its share (about 215 at either scale, in proportion to its organisations).
+    per_rls = Counter(agreements.values_list("rls", flat=True))
+    assert len(per_rls) == 4 and min(per_rls.values()) > 100
+    # Parties: 2 to 4 organisations of the agreement's RLS, usually with a public institution.
+    parties = Counter(Party.objects.values_list("agreement", flat=True))
+    assert set(parties.values()) <= {2, 3, 4} and len(parties) == 860
+    assert not Party.objects.exclude(organization__rls=F("agreement__rls")).exists()
+    assert agreements.filter(parties__organization__sector="public").distinct().count() > 0.6 * 860
+    assert not agreements.filter(end_date__lt=F("start_date")).exists()
+    # Signatories and respondents belong to their party's organisation.
+    assert not PartyContact.objects.exclude(person__affiliations__organization=F("party__organization")).exists()
+    # Versions: 1 to 3 for an agreement that was signed, none for a draft; `version` is their number.
+    signed = agreements.filter(version__gt=0)
+    assert not agreements.filter(status__in=[S.DRAFT, S.NEGOTIATION], version__gt=0).exists()
+    assert not agreements.filter(status__in=[S.SIGNED, S.IN_FORCE, S.EXPIRED], version=0).exists()
+    assert set(signed.values_list("version", flat=True)) == {1, 2, 3}
+    assert not agreements.annotate(n=Count("versions")).exclude(n=F("version")).exists()
+    # The last version froze what content_of gives for the agreement as it stands; required sections are filled.
+    for agreement in signed.order_by("pk")[:60]:
+        assert agreement.versions.order_by("-number").first().content == content_of(agreement)
+        codes = set(agreement.sections.exclude(body="").values_list("code", flat=True))
+        assert codes == set(required_codes(agreement.kind))
+    # The history ends on the current status, in order, never after the reference day.
+    for agreement in agreements.prefetch_related("status_changes")[:200]:
+        changes = list(agreement.status_changes.all())
+        assert changes[0].from_status == "" and changes[0].to_status == S.DRAFT
+        assert changes[-1].to_status == agreement.status
+        assert [c.at for c in changes] == sorted(c.at for c in changes)
+    assert not StatusChange.objects.filter(at__date__gt=REFERENCE_DAY).exists()
+    assert not agreements.filter(status=S.TERMINATED, status_reason="").exists()
+    # Reports: 2 to 4 per agreement in force or expired, and only for them; some late on the reference day.
+    reports = Counter(Report.objects.values_list("agreement", flat=True))
+    assert set(reports.values()) <= {2, 3, 4}
+    assert set(reports) == set(agreements.filter(status__in=[S.IN_FORCE, S.EXPIRED]).values_list("pk", flat=True))
+    late = Report.objects.late(today=REFERENCE_DAY).count()
+    assert 0.03 * len(reports) < late < Report.objects.filter(due_on__lt=REFERENCE_DAY).count() / 4
+    assert not Report.objects.filter(submitted_on__gt=REFERENCE_DAY).exists()
+    assert Report.objects.filter(submitted_on__gt=F("due_on")).exists()  # some submitted after their due date
+    # Some end within 90 days of the reference day; in force means started and not yet ended on that day.
+    assert agreements.expiring_within(90, today=REFERENCE_DAY).count() >= 10
+    in_force = agreements.filter(status=S.IN_FORCE)
+    assert not in_force.filter(Q(start_date__gt=REFERENCE_DAY) | Q(end_date__lt=REFERENCE_DAY)).exists()
+    assert not agreements.filter(status=S.EXPIRED, end_date__gte=REFERENCE_DAY).exists()
+    # Funding per year for about 60 % of the signed agreements, paid by one of their parties, within the period.
+    funded = signed.filter(amounts__isnull=False).distinct().count()
+    assert 0.45 < funded / signed.count() < 0.75
+    assert not FundingAmount.objects.exclude(funder__agreement=F("agreement")).exists()
+    assert not FundingAmount.objects.filter(
+        Q(year__lt=F("agreement__start_date__year")) | Q(year__gt=F("agreement__end_date__year"))
+    ).exists()
+    # Every agreement in negotiation logs its issues, with a position per party.
+    negotiating = agreements.filter(status=S.NEGOTIATION)
+    assert negotiating.filter(negotiation_issues__isnull=False).distinct().count() == negotiating.count()
+    assert not NegotiationPosition.objects.exclude(party__agreement=F("issue__agreement")).exists()
+    # Joint committees of the concertation follow some agreements of their own RLS.
+    linked = agreements.exclude(joint_committee=None)
+    assert linked.exists() and not linked.exclude(joint_committee__rls=F("rls")).exists()
 
 
 def test_concertation_structure_and_invariants():
@@ -149,11 +252,13 @@ def test_concertation_structure_and_invariants():
     assert not Decision.objects.exclude(mode="vote").exclude(votes_for=None).exists()
 
 
-def test_flush_removes_the_concertation():
+def test_flush_removes_the_concertation_and_the_agreements():
     generate("--seed", "1")
     generate("--seed", "2", "--flush")
     assert Instance.objects.count() == SCALES["small"].concertation.instances
     assert Attendance.objects.count() == SCALES["small"].concertation.attendance
+    assert Agreement.objects.count() == SCALES["small"].agreements.agreements
+    assert Party.objects.values("agreement").distinct().count() == SCALES["small"].agreements.agreements
 
 
 def test_territory_paths_follow_the_parents():
@@ -191,10 +296,13 @@ def test_refuses_to_run_twice_without_flush():
 
 
 def test_flush_keeps_other_data(world):
+    own = Agreement.objects.create(title="Entente du Val", kind="service", rls=world.rls)
+    Party.objects.create(agreement=own, organization=world.org_a)
     generate("--seed", "1")
     generate("--seed", "1", "--flush")
     assert Organization.objects.filter(pk=world.org_a.pk).exists()
     assert Organization.objects.count() == 300 + 3
+    assert Agreement.objects.count() == 860 + 1 and own.parties.count() == 1
 
 
 def test_refuses_to_run_in_production(settings):

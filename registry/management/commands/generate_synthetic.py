@@ -1,7 +1,9 @@
 """A deterministic synthetic dataset for benchmarks: same --scale and --seed, same names and counts.
 
-The registry (6,000 organisations, 15,000 people at province scale) and its concertation (2,000 instances,
-40,000 memberships, 100,000 meetings, 1,000,000 attendance records: concertation/management/synthetic.py).
+The registry (6,000 organisations, 15,000 people at province scale), its concertation (2,000 instances,
+40,000 memberships, 100,000 meetings, 1,000,000 attendance records: concertation/management/synthetic.py) and
+its agreements (20,000 agreements with their parties, sections, versions, history, funding and reports:
+agreements/management/synthetic.py).
 Speed matters more than history here (all of it in under two minutes on SQLite): rows go in with bulk_create
 or executemany/COPY inside one transaction, tree paths are computed here rather than by
 actions.create_territory, and no audit event is written.
@@ -22,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from agreements.management.synthetic import AgreementBuilder, AgreementScale, flush_agreements
 from concertation.management.synthetic import ConcertationBuilder, ConcertationScale, flush_concertation
 from registry.models import (
     Affiliation,
@@ -51,6 +54,7 @@ class Scale:
     organizations: int
     people: int
     concertation: ConcertationScale
+    agreements: AgreementScale
 
 
 SCALES = {
@@ -59,15 +63,18 @@ SCALES = {
         concertation=ConcertationScale(
             instances=2000, memberships=40_000, meetings=100_000, attendance=1_000_000, exercises=5, plans=5
         ),
+        agreements=AgreementScale(agreements=20_000),
     ),
     # Small but with more than one page (50 rows) of organisations per RLS, so that a page renders
     # as many rows as at province scale and query counts can be compared between the two. The concertation
-    # has the same density per RLS as at province scale (about 21 instances, 430 seats, 1,075 meetings).
+    # and the agreements have the same density per RLS as at province scale (about 21 instances, 430 seats,
+    # 1,075 meetings, 215 agreements).
     "small": Scale(
         regions=2, rls=4, municipalities=40, organizations=300, people=750,
         concertation=ConcertationScale(
             instances=86, memberships=1720, meetings=4300, attendance=43_000, exercises=2, plans=2
         ),
+        agreements=AgreementScale(agreements=860),
     ),
 }  # fmt: skip
 
@@ -255,7 +262,10 @@ def synthetic_data_exists() -> bool:
 
 @transaction.atomic
 def flush() -> None:
-    """Remove what a previous run created, deepest territories last (parents are PROTECTed)."""
+    """Remove what a previous run created, agreements first (their parties and contacts PROTECT organisations
+    and people), deepest territories last (parents are PROTECTed)."""
+    for province in Territory.objects.filter(kind=Territory.Kind.PROVINCE, name=PROVINCE_NAME):
+        flush_agreements(Territory.objects.filter(path__startswith=province.path, kind=Territory.Kind.RLS))
     get_user_model().objects.filter(username__in=BENCH_USERS).delete()
     get_user_model().objects.filter(username__startswith=RLS_COORDINATOR_PREFIX).delete()
     for province in Territory.objects.filter(kind=Territory.Kind.PROVINCE, name=PROVINCE_NAME):
@@ -304,6 +314,9 @@ class SyntheticBuilder:
         concertation = ConcertationBuilder(self.scale.concertation, self.rng, self)
         concertation_counts = concertation.build(rls_nodes, coordinator_rls)
         self.timings.update({f"concertation : {k}": v for k, v in concertation.timings.items()})
+        agreements = AgreementBuilder(self.scale.agreements, self.rng, self)
+        agreement_counts = agreements.build(rls_nodes)
+        self.timings.update({f"ententes : {k}": v for k, v in agreements.timings.items()})
         return {
             "territoires": Territory.objects.filter(path__startswith=self.province.path).count(),
             "RLS": len(rls_nodes),
@@ -314,6 +327,7 @@ class SyntheticBuilder:
             "affiliations": affiliations,
             "RLS de bench-coord": f"{coordinator_rls.name} (id {coordinator_rls.pk})",
             **concertation_counts,
+            **agreement_counts,
             "durées": self.timings,
         }
 
