@@ -21,6 +21,7 @@ ALLOW_LIST = {
     "password_reset_confirm": "idem (the link from the e-mail)",
     "password_reset_complete": "idem",
     "public_organization": "an organisation's public page, only when published (tested below)",
+    "public_agreement": "an agreement's public page, only when its parties publish it (tests/agreements)",
     "api-schema": "the OpenAPI schema documents the API, no data",
     "api-docs": "the API documentation page, no data",
     "admin:login": "the administration sign-in page",
@@ -61,6 +62,8 @@ def crawl_values(world, route) -> dict[str, list]:
         "url": ["registry/nothing/"],
         "uidb64": ["MQ"],
         "token": ["set-password"],
+        "number": [1],
+        "extension": ["pdf"],
     }
 
 

@@ -139,6 +139,7 @@ def agreement_targets(world, common: dict) -> dict[str, dict[str, list]]:
     attachment = follow_up.attach(None, agreement, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 A")})
     ids = {**common, "pk": [agreement.pk], "id": [agreement.pk], "number": [1], "extension": ["pdf"]}
     return {
+        "api/v1/agreements": {**ids, "report_pk": [report.pk]},
         "agreements/parties": {**common, "pk": [party.pk]},
         "agreements/contacts": {**common, "pk": [contact.pk]},
         "agreements/negotiation/": {**common, "pk": [issue.pk]},

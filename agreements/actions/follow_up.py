@@ -35,7 +35,7 @@ def log_issue(
     acting_user, agreement: Agreement, data: dict[str, Any], issue: NegotiationIssue | None = None, request=None
 ) -> NegotiationIssue:
     """Record (or update) an issue negotiated: `positions` maps each party to (initial position, concession)."""
-    if agreement.status not in Agreement.EDITABLE_STATUSES and issue is None:
+    if agreement.status not in Agreement.EDITABLE_STATUSES:
         raise ValidationError(_("The negotiation is over: the agreement is signed. Amend it instead."))
     subject = (data.get("subject") or "").strip()
     if not subject:
