@@ -1,0 +1,145 @@
+"""/api/v1/agreements: the same rules as the pages, answered in JSON."""
+
+import datetime
+
+import pytest
+from django.utils import translation
+
+from agreements.models import Agreement
+from tests.agreements.conftest import TEXTS, draft, ready_to_sign
+
+API = "/api/v1/agreements/"
+
+
+@pytest.fixture
+def api(client, world):
+    client.force_login(world.coordinator)
+    return client
+
+
+def test_list_and_detail_have_the_stable_fields(api, world):
+    agreement = draft(world)
+    body = api.get(API).json()
+    assert body["count"] == 1 and set(body) == {"count", "next", "previous", "results"}
+    row = body["results"][0]
+    assert {"id", "title", "kind", "status", "parties", "start_date", "end_date", "sections", "amounts",
+            "joint_committee"} <= set(row)  # fmt: skip
+    assert row["kind"] == "service" and row["status"] == "draft"
+    assert row["sections"]["obligations"] == "" and "obligations" in row["missing_sections"]
+    assert [p["organization"] for p in row["parties"]] == [world.org_a.pk, world.org_b.pk]
+    assert api.get(f"{API}{agreement.pk}/").json()["id"] == agreement.pk
+
+
+@pytest.mark.parametrize(("role", "count"), [("rep_a", 1), ("rep_b", 1), ("analyst", 0), ("other_coordinator", 0)])
+def test_each_role_lists_what_it_may_see(client, world, role, count):
+    draft(world)
+    client.force_login(getattr(world, role))
+    assert client.get(API).json()["count"] == count
+
+
+def test_anonymous_gets_nothing(client, world):
+    draft(world)
+    assert client.get(API).status_code in (401, 403)
+
+
+def test_create_refuses_a_single_party_in_the_callers_language(api, world):
+    payload = {"title": "Seule", "kind": "service", "rls": world.rls.pk, "organizations": [world.org_a.pk]}
+    response = api.post(API, payload, content_type="application/json")
+    assert response.status_code == 400
+    with translation.override("fr"):
+        assert response.json()["parties"] == [translation.gettext("An agreement needs at least two parties.")]
+    world.coordinator.language = "en"  # a user's saved language decides
+    world.coordinator.save(update_fields=["language"])
+    english = api.post(API, payload, content_type="application/json")
+    assert english.json()["parties"] == ["An agreement needs at least two parties."]
+    assert not Agreement.objects.exists()
+
+
+def test_create_refuses_an_end_before_the_start(api, world):
+    parties = [world.org_a.pk, world.org_b.pk]
+    payload = {"title": "Dates", "kind": "service", "rls": world.rls.pk, "organizations": parties,
+               "start_date": "2026-01-01", "end_date": "2025-01-01"}  # fmt: skip
+    response = api.post(API, payload, content_type="application/json")
+    assert response.status_code == 400 and "end_date" in response.json()
+    assert not Agreement.objects.exists()
+
+
+def test_a_representative_cannot_draft_for_others(client, world):
+    client.force_login(world.rep_b)
+    payload = {
+        "title": "Pour A",
+        "kind": "service",
+        "rls": world.rls.pk,
+        "organizations": [world.org_a.pk, world.org_a.pk],
+    }
+    assert client.post(API, payload, content_type="application/json").status_code == 403
+
+
+def test_transition_answers_409_with_the_missing_sections(api, world):
+    agreement = ready_to_sign(world)
+    api.patch(f"{API}{agreement.pk}/sections/", {"sections": {"obligations": "", "complaints": "x"}},
+              content_type="application/json")  # fmt: skip
+    response = api.post(f"{API}{agreement.pk}/transition/", {"to": "signed"}, content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["missing_sections"] == ["obligations"]
+    api.patch(f"{API}{agreement.pk}/sections/", {"sections": {"obligations": "Les obligations."}},
+              content_type="application/json")  # fmt: skip
+    response = api.post(f"{API}{agreement.pk}/transition/", {"to": "signed"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "signed"
+    assert (
+        api.post(f"{API}{agreement.pk}/transition/", {"to": "draft"}, content_type="application/json").status_code
+        == 409
+    )
+
+
+def test_signed_text_changes_only_through_an_amendment(api, world):
+    agreement = ready_to_sign(world)
+    api.post(f"{API}{agreement.pk}/transition/", {"to": "signed"}, content_type="application/json")
+    edit = api.patch(
+        f"{API}{agreement.pk}/sections/", {"sections": {"obligations": "Autre"}}, content_type="application/json"
+    )
+    assert edit.status_code == 400
+    response = api.post(
+        f"{API}{agreement.pk}/amendments/",
+        {"note": "Samedi", "sections": {"clientele_offer": "Aussi le samedi."}}, content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 201 and response.json()["number"] == 2
+    versions = api.get(f"{API}{agreement.pk}/versions/").json()
+    assert [v["number"] for v in versions] == [1, 2]
+    assert versions[0]["content"]["sections"]["clientele_offer"] == TEXTS["clientele_offer"]
+
+
+def test_negotiation_log_and_reports(api, world):
+    agreement = ready_to_sign(world)
+    party_a, party_b = agreement.parties.order_by("pk")
+    issue = {"subject": "Accueil des personnes", "compromise": "Chacun son rôle.",
+             "positions": [{"party": party_a.pk, "initial_position": "Notre accueil", "concession": "Un formulaire"},
+                           {"party": party_b.pk, "initial_position": "Formulaire", "concession": "Oui"}]}  # fmt: skip
+    log = api.post(f"{API}{agreement.pk}/negotiation/", issue, content_type="application/json").json()
+    assert log[0]["compromise"] == "Chacun son rôle." and len(log[0]["positions"]) == 2
+    stranger = {**issue, "positions": [{"party": 999999, "initial_position": "?"}]}
+    assert api.post(f"{API}{agreement.pk}/negotiation/", stranger, content_type="application/json").status_code == 400
+    reports = api.post(f"{API}{agreement.pk}/reports/", {"title": "Bilan", "due_on": "2025-06-30"},
+                       content_type="application/json").json()  # fmt: skip
+    assert reports[0]["is_late"] is True
+    submitted = api.post(f"{API}{agreement.pk}/reports/{reports[0]['id']}/submit/", {"submitted_on": "2025-06-15"})
+    assert submitted.json()["submitted_on"] == "2025-06-15" and submitted.json()["is_late"] is False
+
+
+def test_documents_and_filters(api, world):
+    agreement = ready_to_sign(world)
+    assert api.get(f"{API}{agreement.pk}/document/pdf/").content.startswith(b"%PDF-")
+    assert api.get(f"{API}{agreement.pk}/document/docx/").content.startswith(b"PK")
+    assert api.get(f"{API}?status=negotiation").json()["count"] == 1
+    assert api.get(f"{API}?status=in_force").json()["count"] == 0
+    expiring = datetime.date.today() + datetime.timedelta(days=10)
+    Agreement.objects.filter(pk=agreement.pk).update(status="in_force", end_date=expiring)
+    assert api.get(f"{API}?expiring=30").json()["count"] == 1
+
+
+def test_bearer_token(client, world):
+    from core.models import ApiToken
+
+    draft(world)
+    _, key = ApiToken.issue(world.rep_a, "test")
+    assert client.get(API, headers={"Authorization": f"Bearer {key}"}).json()["count"] == 1
