@@ -1,5 +1,5 @@
 """Run by bench/run.py against a freshly generated database: issue API tokens, pick the detail pages
-(organisation, instance, meeting) and the territories of the concertation-load report.
+(organisation, instance, meeting, agreement) and the territories of the concertation-load report.
 
 Prints one JSON object on stdout. Settings come from the environment set by run.py.
 """
@@ -23,6 +23,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count, F  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from agreements.models import Agreement, AgreementVersion, Party, Report  # noqa: E402
 from concertation.analytics import year_range  # noqa: E402
 from concertation.models import Attendance, Instance, Meeting, Membership  # noqa: E402
 from core.models import ApiToken, User  # noqa: E402
@@ -90,6 +91,39 @@ def concertation() -> dict:
     }
 
 
+def agreements() -> dict:
+    """In the coordinator's RLS, the agreement with the most versions, reports and parties together (the worst
+    case of that RLS), and the sizes behind the register, the dashboard and the API list."""
+    rls = RoleAssignment.objects.get(user__username="bench-coord").rls
+    agreement = (
+        Agreement.objects.filter(rls=rls)
+        .annotate(
+            n_versions=Count("versions", distinct=True),
+            n_reports=Count("reports", distinct=True),
+            n_parties=Count("parties", distinct=True),
+        )
+        .order_by((F("n_versions") + F("n_reports") + F("n_parties")).desc(), "pk")
+        .first()
+    )
+    in_force = Agreement.objects.filter(status=Agreement.Status.IN_FORCE)
+    return {
+        "agreement_id": agreement.pk,
+        "agreement_versions": agreement.n_versions,
+        "agreement_reports": agreement.n_reports,
+        "agreement_parties": agreement.n_parties,
+        "agreement_sections": agreement.sections.count(),
+        "agreement_changes": agreement.status_changes.count(),
+        "agreements": Agreement.objects.count(),
+        "agreement_parties_total": Party.objects.count(),
+        "agreement_versions_total": AgreementVersion.objects.count(),
+        "agreement_reports_total": Report.objects.count(),
+        "in_force": in_force.count(),
+        "in_force_service": in_force.filter(kind=Agreement.Kind.SERVICE).count(),
+        "rls_agreements": Agreement.objects.filter(rls=rls).count(),
+        "rls_in_force_service": in_force.filter(kind=Agreement.Kind.SERVICE, rls=rls).count(),
+    }
+
+
 def analyze() -> None:
     """PostgreSQL: planner statistics as autovacuum would soon have them after the bulk load."""
     if connection.vendor == "postgresql":
@@ -119,6 +153,7 @@ if __name__ == "__main__":
                 "organizations": Organization.objects.count(),
                 "database": database(),
                 **concertation(),
+                **agreements(),
             }
         )
     )

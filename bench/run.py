@@ -47,7 +47,7 @@ class Page:
     path: str  # "{detail_id}", "{instance_id}"… are filled in from bench/prepare.py
     client: str  # "anonymous", "admin", "coord", "api-admin", "api-coord"
     floor: bool = False
-    group: str = "registry"  # "registry", "concertation" or "load" (the concertation-load report)
+    group: str = "registry"  # "registry", "concertation", "load" (the concertation-load report) or "agreements"
     scope: str = ""  # for the load report: "province" or "rls", the territory asked for
 
     def url(self, info: dict) -> str:
@@ -57,6 +57,7 @@ class Page:
 
 LOAD = "/concertation/analytics/load/?territory={territory}&year={year}"
 LOAD_API = "/api/v1/analytics/concertation-load?territory={territory}&year={year}"
+REGISTER = "/agreements/?status=in_force&kind=service"
 PAGES = [
     Page("trivial view `/healthz`", "/healthz", "anonymous", floor=True),
     Page("bare page: 50 rows, 1 query", "/bench/bare/", "anonymous", floor=True),
@@ -79,8 +80,22 @@ PAGES = [
     Page("concertation load, RLS", LOAD, "coord", group="load", scope="rls"),
     Page("API concertation load, province", LOAD_API, "api-admin", group="load", scope="province"),
     Page("API concertation load, RLS", LOAD_API, "api-coord", group="load", scope="rls"),
-]
+    # Agreements (issue 4). The register filtered to the service agreements in force (a full page of 50 as admin,
+    # the 40–50 of the RLS as coordinator); the agreement page: the coordinator's RLS's agreement with the most
+    # versions, reports and parties; the API list: in force, a full page for both.
+    Page("agreement register, in force, service", REGISTER, "admin", group="agreements"),
+    Page("agreement register, in force, service", REGISTER, "coord", group="agreements"),
+    Page("agreement page", "/agreements/{agreement_id}/", "admin", group="agreements"),
+    Page("agreement page", "/agreements/{agreement_id}/", "coord", group="agreements"),
+    Page("agreements dashboard", "/agreements/dashboard/", "admin", group="agreements"),
+    Page("agreements dashboard", "/agreements/dashboard/", "coord", group="agreements"),
+    Page("API `/api/v1/agreements/?status=in_force`", "/api/v1/agreements/?status=in_force", "api-admin",
+         group="agreements"),
+    Page("API `/api/v1/agreements/?status=in_force`", "/api/v1/agreements/?status=in_force", "api-coord",
+         group="agreements"),
+]  # fmt: skip
 LOAD_TARGET_MS = 1000.0
+AGREEMENTS_TARGET_MS = 300.0
 USERS = {"admin": "bench-admin", "coord": "bench-coord"}
 WHO = {
     "anonymous": "anonymous",
@@ -377,7 +392,7 @@ def scale_table(run: ScaleRun, groups: tuple[str, ...] = ("registry",)) -> list[
 def query_growth_table(runs: list[ScaleRun]) -> list[str]:
     head = " | ".join(
         f"queries ({run.scale}: {thousands(run.info['organizations'])} orgs, "
-        f"{thousands(run.info['attendance'])} attendance)"
+        f"{thousands(run.info['attendance'])} attendance, {thousands(run.info.get('agreements', 0))} agreements)"
         for run in runs
     )
     lines = [f"| page | as | {head} | grows? |", "|---|---|" + "---:|" * len(runs) + "---|"]
@@ -414,6 +429,33 @@ def load_verdict(run: ScaleRun) -> str:
         return "Concertation-load report **over the 1 s target** or failing: " + "; ".join(failed + slow) + "."
     worst = max((r.median for r in loads), default=0)
     return f"Concertation-load report within the 1 s target (slowest median {worst:.0f} ms)."
+
+
+def agreements_verdict(run: ScaleRun) -> str:
+    pages = [r for r in run.results if r.page.group == "agreements"]
+    failed = [f"{r.page.name} ({WHO[r.page.client]}): HTTP {r.status}" for r in pages if not r.ok]
+    slow = [
+        f"{r.page.name} ({WHO[r.page.client]}, {r.median:.0f} ms)"
+        for r in pages
+        if r.ok and r.median > AGREEMENTS_TARGET_MS
+    ]
+    if failed or slow:
+        return "Agreement pages **over 300 ms median** or failing: " + "; ".join(failed + slow) + "."
+    worst = max((r.median for r in pages), default=0)
+    return f"Agreement pages within 300 ms median (slowest {worst:.0f} ms)."
+
+
+def agreements_line(info: dict) -> str:
+    return (
+        f"Agreements: {thousands(info['agreements'])} agreements ({thousands(info['in_force'])} in force, "
+        f"{thousands(info['in_force_service'])} of them service agreements), "
+        f"{thousands(info['agreement_parties_total'])} parties, {thousands(info['agreement_versions_total'])} "
+        f"versions, {thousands(info['agreement_reports_total'])} reports. Coordinator's RLS: "
+        f"{thousands(info['rls_agreements'])} agreements, {info['rls_in_force_service']} service agreements in "
+        f"force. Agreement page: agreement {info['agreement_id']} ({info['agreement_parties']} parties, "
+        f"{info['agreement_sections']} sections, {info['agreement_versions']} versions, "
+        f"{info['agreement_reports']} reports, {info['agreement_changes']} changes of state)."
+    )
 
 
 def generation_parts(run: ScaleRun) -> str:
@@ -466,6 +508,14 @@ def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> s
             *scale_table(run, ("concertation", "load")),
             "",
             load_verdict(run),
+            "",
+            f"#### Agreements — scale `{run.scale}`",
+            "",
+            agreements_line(info),
+            "",
+            *scale_table(run, ("agreements",)),
+            "",
+            agreements_verdict(run),
         ]
     if len(runs) > 1:
         lines += ["", "### Queries per request against data size", "", *query_growth_table(runs)]
