@@ -20,9 +20,12 @@ class AgreementFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Agreement.Status.choices, empty_label=_("All statuses")
     )
+    # By id (the API, the dashboard's links) or by name on the page: a select of every organisation of the
+    # province would weigh half a megabyte.
     party = django_filters.ModelChoiceFilter(
-        label=_("Party"), queryset=Organization.objects.all(), method="filter_party", empty_label=_("All parties")
+        label=_("Party"), queryset=Organization.objects.all(), method="filter_party", widget=forms.HiddenInput
     )
+    party_name = django_filters.CharFilter(label=_("Party"), method="filter_party_name")
     territory = django_filters.ModelChoiceFilter(
         label=_("Territory"), queryset=Territory.objects.all(), method="filter_territory",
         empty_label=_("All territories"),
@@ -34,7 +37,7 @@ class AgreementFilter(django_filters.FilterSet):
 
     class Meta:
         model = Agreement
-        fields = ["search", "kind", "status", "party", "territory", "expiring", "funded"]
+        fields = ["search", "kind", "status", "party", "party_name", "territory", "expiring", "funded"]
 
     def filter_search(self, queryset, name, value: str):
         value = value.strip()
@@ -44,6 +47,13 @@ class AgreementFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Exists(Party.objects.filter(agreement=OuterRef("pk"), organization=value)))
+
+    def filter_party_name(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        parties = Party.objects.filter(agreement=OuterRef("pk"), organization__name__icontains=value)
+        return queryset.filter(Exists(parties))
 
     def filter_territory(self, queryset, name, value: Territory):
         """Agreements of an RLS at or below the territory, or with a party serving it."""

@@ -80,8 +80,11 @@ class AgreementSerializer(serializers.ModelSerializer):
         return {s.code: s.body for s in agreement.sections.all()}
 
     def get_missing_sections(self, agreement: Agreement) -> list[str]:
+        # The rules are read once per response, not once per agreement of the list.
+        if "required_codes" not in self.context:
+            self.context["required_codes"] = actions.required_codes_by_kind()
         filled = {s.code for s in agreement.sections.all() if s.body.strip()}
-        return [code for code in actions.required_codes(agreement.kind) if code not in filled]
+        return [code for code in self.context["required_codes"][agreement.kind] if code not in filled]
 
     def validate_rls(self, rls: Territory) -> Territory:
         if self.instance is not None and rls.pk != self.instance.rls_id:

@@ -116,6 +116,9 @@ class Report(models.Model):
         indexes = [
             # Late reports (dashboard, reminders): not submitted and past due.
             models.Index(fields=["submitted_on", "due_on"], name="report_late_idx"),
+            # The register's "late report" flag looks up one agreement's reports; without this SQLite walks
+            # every late report of the province for each agreement (7 s at province scale).
+            models.Index(fields=["agreement", "submitted_on", "due_on"], name="report_agreement_late_idx"),
         ]
 
     def __str__(self) -> str:

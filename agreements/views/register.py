@@ -42,7 +42,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     )
     filterset = AgreementFilter(request.GET, queryset=queryset)
     filterset.form.fields["territory"].queryset = scoped_territory_choices(request.user)
-    filterset.form.fields["party"].queryset = registry_rules.organizations_for(request.user).order_by("name")
+    filterset.form.fields["party"].queryset = registry_rules.organizations_for(request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

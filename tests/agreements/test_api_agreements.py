@@ -143,3 +143,15 @@ def test_bearer_token(client, world):
     draft(world)
     _, key = ApiToken.issue(world.rep_a, "test")
     assert client.get(API, headers={"Authorization": f"Bearer {key}"}).json()["count"] == 1
+
+
+def test_the_list_answers_in_constant_queries(api, world, django_assert_max_num_queries):
+    """The kinds' rules are read once per response, not once per agreement."""
+    for _ in range(2):
+        draft(world)
+    with django_assert_max_num_queries(12) as small:
+        api.get(API)
+    for _ in range(8):
+        draft(world, kind="collaboration")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert api.get(API).json()["count"] == 10

@@ -298,6 +298,8 @@ def test_filters_of_the_register(client, world, service):
     assert titles("?funded=true") == {other.pk}
     assert titles("?funded=false") == {service.pk}
     assert titles(f"?party={world.org_b.pk}") == {other.pk}
+    assert titles("?party_name=bénévole") == {other.pk}  # B is the centre d'action bénévole
+    assert titles("?party_name=popote") == {service.pk, other.pk}
     assert titles("?status=draft") == {service.pk}
     assert titles(f"?territory={world.town.pk}") == {service.pk, other.pk}  # A serves the town
     assert titles("?expiring=30") == set()
