@@ -4,6 +4,7 @@ parties' own and is not translated."""
 
 import io
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
@@ -60,6 +61,21 @@ def document_context(agreement: Agreement) -> dict:
 
 def filename(agreement: Agreement, extension: str) -> str:
     return f"{_('agreement')}-{slugify(agreement.title)[:60]}-v{agreement.version}.{extension}"
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def download(agreement: Agreement, extension: str, language: str) -> HttpResponse:
+    """The agreement as a file to save: `extension` is "pdf" or "docx"; French unless `language` is "en"."""
+    language = "en" if language == "en" else "fr"
+    if extension == "pdf":
+        body, content_type = agreement_pdf(agreement, language), "application/pdf"
+    else:
+        body, content_type = agreement_docx(agreement, language), DOCX
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename(agreement, extension)}"'
+    return response
 
 
 def agreement_pdf(agreement: Agreement, language: str = "fr") -> bytes:

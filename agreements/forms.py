@@ -5,13 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Attachment, FundingAmount, Party, PartyContact, Payment, Report, SectionCode
+from concertation.forms_plans import DatedForm
 from concertation.models import Instance
 from concertation.rules import instances_for
 from registry import rules as registry_rules
 from registry.forms import DateInput
 from registry.models import Organization, Person, Territory
-
-END_BEFORE_START = _("The end date cannot be before the start date.")
 
 
 def rls_choices(user):
@@ -23,7 +22,7 @@ def rls_choices(user):
     return rls.filter(pk__in=scope.coordinated_rls) | rls.filter(pk__in=represented)
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(DatedForm):
     parties = forms.ModelMultipleChoiceField(
         label=_("Parties"), queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple,
         help_text=_("At least two organisations: usually the institution and one or more partners."),
@@ -81,17 +80,6 @@ class AgreementForm(forms.ModelForm):
         if not scope.is_admin and not scope.coordinated_rls and not {p.pk for p in parties} & scope.represented_orgs:
             raise forms.ValidationError(_("Your organisation must be one of the parties."))
         return parties
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", END_BEFORE_START)
-        return cleaned
-
-    def validate_constraints(self, exclude=None):
-        # Checked again by the action (full_clean), with the same messages.
-        pass
 
 
 class SectionsForm(forms.Form):

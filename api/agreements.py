@@ -29,6 +29,8 @@ from agreements.models import (
 from agreements.rules import agreements_for
 from api.views import Pagination, as_api_error
 from concertation.models import Instance
+from core import audit
+from core.models import AuditEvent
 from registry.models import Organization, Territory
 from registry.rules import scope_for
 
@@ -306,12 +308,5 @@ class AgreementViewSet(viewsets.ModelViewSet):
     @action(detail=True, methods=["get"], url_path=r"document/(?P<extension>pdf|docx)")
     def document(self, request, pk=None, extension=None, **kwargs) -> HttpResponse:
         agreement = self.get_object()
-        language = "en" if request.query_params.get("lang") == "en" else "fr"
-        if extension == "pdf":
-            body, content_type = documents.agreement_pdf(agreement, language), "application/pdf"
-        else:
-            body = documents.agreement_docx(agreement, language)
-            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{documents.filename(agreement, extension)}"'
-        return response
+        audit.record(request.user, AuditEvent.Action.EXPORT, agreement, {"format": extension}, request)
+        return documents.download(agreement, extension, request.query_params.get("lang", ""))

@@ -217,7 +217,7 @@ def add_contact(acting_user, party: Party, data: dict[str, Any], request=None) -
     contact.save()
     audit.record(
         acting_user, AuditEvent.Action.UPDATE, party.agreement,
-        {contact.get_role_display().lower(): [None, f"{person} ({party.organization})"]}, request,
+        {contact.role: [None, f"{person} ({party.organization})"]}, request,
     )  # fmt: skip
     return contact
 
@@ -229,7 +229,7 @@ def remove_contact(acting_user, contact: PartyContact, request=None) -> None:
         _check_editable(agreement)
     audit.record(
         acting_user, AuditEvent.Action.UPDATE, agreement,
-        {contact.get_role_display().lower(): [f"{contact.person} ({contact.party.organization})", None]}, request,
+        {contact.role: [f"{contact.person} ({contact.party.organization})", None]}, request,
     )  # fmt: skip
     contact.delete()
 
@@ -248,7 +248,7 @@ def update_section(acting_user, agreement: Agreement, code: str, body: str, requ
     if before != section.body:
         audit.record(
             acting_user, AuditEvent.Action.UPDATE, agreement,
-            {str(section.get_code_display()): [before, section.body]}, request,
+            {f"section_{code}": [before, section.body]}, request,
         )  # fmt: skip
     return section
 
@@ -377,7 +377,7 @@ def amend(acting_user, agreement: Agreement, data: dict[str, Any], request=None)
         if section.body != body:
             if code in required_codes(agreement.kind) and not body:
                 raise ValidationError({code: _("A required section cannot be emptied.")})
-            changes[str(SectionCode(code).label)] = [section.body, body]
+            changes[f"section_{code}"] = [section.body, body]
             section.body = body
             section.save()
     for name in ("end_date", "renewal_terms"):

@@ -56,7 +56,7 @@ def log_issue(
         )  # fmt: skip
     _record(
         acting_user, agreement,
-        {_("issue negotiated"): [before.get("compromise"), f"{issue.subject}: {issue.compromise or '…'}"]}, request,
+        {"negotiation_issue": [before.get("compromise"), f"{issue.subject}: {issue.compromise or '…'}"]}, request,
     )  # fmt: skip
     return issue
 
@@ -94,7 +94,7 @@ def add_payment(acting_user, agreement: Agreement, data: dict[str, Any], request
     payment = Payment(agreement=agreement, due_on=data["due_on"], amount=data["amount"], paid_on=data.get("paid_on"))
     payment.full_clean()
     payment.save()
-    _record(acting_user, agreement, {_("payment"): [None, f"{payment.due_on}: {payment.amount} $"]}, request)
+    _record(acting_user, agreement, {"payment": [None, f"{payment.due_on}: {payment.amount} $"]}, request)
     return payment
 
 
@@ -102,7 +102,8 @@ def add_payment(acting_user, agreement: Agreement, data: dict[str, Any], request
 def mark_paid(acting_user, payment: Payment, paid_on, request=None) -> Payment:
     payment.paid_on = paid_on
     payment.save(update_fields=["paid_on"])
-    _record(acting_user, payment.agreement, {_("payment"): [str(payment.due_on), f"{_('paid on')} {paid_on}"]}, request)
+    paid = f"{payment.due_on}: {audit.jsonable(paid_on)}"
+    _record(acting_user, payment.agreement, {"payment_paid": [None, paid]}, request)
     return payment
 
 
@@ -114,7 +115,7 @@ def add_report(acting_user, agreement: Agreement, data: dict[str, Any], request=
     report = Report(agreement=agreement, title=(data.get("title") or "").strip(), due_on=data.get("due_on"))
     report.full_clean()
     report.save()
-    _record(acting_user, agreement, {_("report due"): [None, f"{report.title} ({report.due_on})"]}, request)
+    _record(acting_user, agreement, {"report_due": [None, f"{report.title} ({report.due_on})"]}, request)
     return report
 
 
@@ -131,7 +132,7 @@ def submit_report(acting_user, report: Report, data: dict[str, Any], request=Non
     report.save()
     if upload:
         _store(acting_user, report.agreement, upload, content_type, Attachment.Kind.REPORT, report)
-    _record(acting_user, report.agreement, {_("report submitted"): [None, f"{report.title} ({submitted_on})"]}, request)
+    _record(acting_user, report.agreement, {"report_submitted": [None, f"{report.title} ({submitted_on})"]}, request)
     return report
 
 
@@ -153,13 +154,13 @@ def attach(acting_user, agreement: Agreement, data: dict[str, Any], request=None
     upload = data["file"]
     content_type = check_upload(upload)
     attachment = _store(acting_user, agreement, upload, content_type, data.get("kind") or Attachment.Kind.ANNEX)
-    _record(acting_user, agreement, {_("attachment"): [None, attachment.filename]}, request)
+    _record(acting_user, agreement, {"attachment": [None, attachment.filename]}, request)
     return attachment
 
 
 @transaction.atomic
 def delete_attachment(acting_user, attachment: Attachment, request=None) -> None:
-    _record(acting_user, attachment.agreement, {_("attachment"): [attachment.filename, None]}, request)
+    _record(acting_user, attachment.agreement, {"attachment": [attachment.filename, None]}, request)
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))

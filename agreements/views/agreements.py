@@ -263,13 +263,5 @@ def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_document(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
     """The agreement as DOCX or PDF, in French unless ?lang=en."""
     agreement = get_agreement(request, pk)
-    language = "en" if request.GET.get("lang") == "en" else "fr"
-    if extension == "pdf":
-        body, content_type = documents.agreement_pdf(agreement, language), "application/pdf"
-    else:
-        body = documents.agreement_docx(agreement, language)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     audit.record(request.user, AuditEvent.Action.EXPORT, agreement, {"format": extension}, request)
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{documents.filename(agreement, extension)}"'
-    return response
+    return documents.download(agreement, extension, request.GET.get("lang", ""))

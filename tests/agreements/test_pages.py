@@ -314,3 +314,32 @@ def test_dependence_flags_the_drift(client, world):
     assert page.context["drift_years"] == ["2025"]
     dashboard = client.get(reverse("agreements:dashboard"))
     assert [row["organization_id"] for row in dashboard.context["drifting"]] == [world.org_a.pk]
+
+
+def test_history_names_the_changes_in_the_readers_language(client, world, service):
+    actions.update_section(world.coordinator, service, "obligations", "Livrer les repas.")
+    actions.add_contact(
+        world.coordinator,
+        service.parties.get(organization=world.org_a),
+        {"person": world.person_a, "role": "signatory"},
+    )
+    client.force_login(world.coordinator)
+    page = client.get(reverse("agreements:agreement_history", args=[service.pk])).content.decode()
+    assert fr("Obligations of the parties") in page and "Livrer les repas." in page
+    assert fr("Signatory") in page and "section_obligations" not in page
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field"),
+    [
+        ("amount_add", {"year": "2025", "amount": "-5"}, "amount"),
+        ("amount_add", {"year": "1850", "amount": "5"}, "year"),
+        ("payment_add", {"due_on": "2025-01-01", "amount": "-1"}, "amount"),
+        ("report_add", {"title": "Bilan", "due_on": ""}, "due_on"),
+    ],
+)
+def test_bad_follow_up_input_writes_nothing(client, world, service, url_name, data, field):
+    client.force_login(world.coordinator)
+    response = client.post(reverse(f"agreements:{url_name}", args=[service.pk]), data)
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert not (service.amounts.exists() or service.payments.exists() or service.reports.exists())
