@@ -1,11 +1,13 @@
 """A community representative logs a negotiated compromise; the coordinator's signature is refused while a
-required section is empty, then accepted once it is written; the page then offers the amendment."""
+required section is empty, then accepted once it is written; the coordinator then amends it, compares the
+versions, downloads the document and files a report."""
 
 import re
 
 from playwright.sync_api import Page, expect
 
 from agreements.actions import agreements as actions
+from agreements.actions import follow_up
 from agreements.models import Agreement, SectionCode
 from tests.agreements.conftest import ready_to_sign
 from tests.browser.conftest import in_french
@@ -42,5 +44,27 @@ def test_signing_refused_then_accepted(page: Page, live_server, world, sign_in, 
     page.get_by_label(in_french("New status")).select_option("signed")
     page.get_by_role("button", name=in_french("Change the state"), exact=True).click()
     expect(page.locator("#status")).to_have_text(in_french(Agreement.Status.SIGNED.label))
-    expect(page.get_by_role("link", name=in_french("Amend"), exact=True)).to_be_visible()
     assert Agreement.objects.get(pk=agreement.pk).versions.count() == 1
+
+    # The signed text changes through an amendment, which the versions page compares.
+    page.get_by_role("link", name=in_french("Amend"), exact=True).click()
+    page.get_by_label(in_french("What the amendment changes and why")).fill("Ajout du samedi")
+    offer = in_french(SectionCode.CLIENTELE_OFFER.label)
+    page.get_by_label(re.compile(rf"^{re.escape(offer)}")).fill("Repas du lundi au samedi.")
+    page.get_by_role("button", name=in_french("Save"), exact=True).click()
+    page.get_by_role("button", name=in_french("Compare"), exact=True).click()
+    expect(page.locator("ins")).to_have_text("Repas du lundi au samedi.")
+    page.go_back()
+
+    # The documents download, and a report is filed with its file.
+    with page.expect_download() as download:
+        page.get_by_role("link", name=in_french("Download (DOCX)"), exact=True).click()
+    assert download.value.suggested_filename.endswith("-v2.docx")
+    follow_up.add_report(world.coordinator, agreement, {"title": "Bilan annuel", "due_on": agreement.start_date})
+    page.reload()
+    page.get_by_role("link", name=re.compile(re.escape(in_french("File the report")))).click()
+    page.get_by_label(in_french("Report file")).set_input_files(
+        files=[{"name": "bilan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 bilan"}]
+    )
+    page.get_by_role("button", name=in_french("Save"), exact=True).click()
+    expect(page.get_by_role("link", name="bilan.pdf")).to_be_visible()
