@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Attachment, FundingAmount, Party, PartyContact, Payment, Report, SectionCode
 from concertation.forms_plans import DatedForm
-from concertation.models import Instance
+from concertation.models import ActionPlan, Instance
 from concertation.rules import instances_for
 from registry import rules as registry_rules
 from registry.forms import DateInput
@@ -32,7 +32,7 @@ class AgreementForm(DatedForm):
         model = Agreement
         fields = [
             "title", "kind", "rls", "parties", "summary", "start_date", "end_date", "renewal_terms",
-            "joint_committee", "instances", "reminder_days", "is_public",
+            "joint_committee", "instances", "action_plans", "reminder_days", "is_public",
         ]  # fmt: skip
         widgets = {
             "start_date": DateInput(),
@@ -40,6 +40,7 @@ class AgreementForm(DatedForm):
             "summary": forms.Textarea(attrs={"rows": 3}),
             "renewal_terms": forms.Textarea(attrs={"rows": 2}),
             "instances": forms.CheckboxSelectMultiple,
+            "action_plans": forms.CheckboxSelectMultiple,
         }
         help_texts = {
             "kind": _(
@@ -68,6 +69,8 @@ class AgreementForm(DatedForm):
         self.fields["joint_committee"].queryset = visible.filter(kind=Instance.Kind.JOINT_COMMITTEE)
         self.fields["instances"].queryset = visible
         self.fields["instances"].required = False
+        self.fields["action_plans"].queryset = ActionPlan.objects.filter(instance__in=visible).order_by("title")
+        self.fields["action_plans"].required = False
         if self.instance.pk:
             del self.fields["parties"]
             self.fields["rls"].disabled = True

@@ -28,7 +28,8 @@ from agreements.models import (
 )
 from agreements.rules import agreements_for
 from api.views import Pagination, as_api_error
-from concertation.models import Instance
+from concertation.models import ActionPlan, Instance
+from concertation.rules import instances_for
 from core import audit
 from core.models import AuditEvent
 from registry.models import Organization, Territory
@@ -65,6 +66,8 @@ class AgreementSerializer(serializers.ModelSerializer):
     joint_committee = serializers.PrimaryKeyRelatedField(
         queryset=Instance.objects.filter(kind=Instance.Kind.JOINT_COMMITTEE), allow_null=True, required=False
     )
+    instances = serializers.PrimaryKeyRelatedField(queryset=Instance.objects.all(), many=True, required=False)
+    action_plans = serializers.PrimaryKeyRelatedField(queryset=ActionPlan.objects.all(), many=True, required=False)
     sections = serializers.SerializerMethodField()
     amounts = AmountSerializer(many=True, read_only=True)
     missing_sections = serializers.SerializerMethodField()
@@ -74,7 +77,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         fields = [
             "id", "title", "kind", "status", "rls", "legal_basis", "parties", "organizations", "summary",
             "start_date", "end_date", "renewal_terms", "sections", "missing_sections", "amounts", "joint_committee",
-            "version", "is_public", "reminder_days",
+            "instances", "action_plans", "version", "is_public", "reminder_days",
         ]  # fmt: skip
         read_only_fields = ["status", "legal_basis", "version"]
 
@@ -92,6 +95,24 @@ class AgreementSerializer(serializers.ModelSerializer):
         if self.instance is not None and rls.pk != self.instance.rls_id:
             raise serializers.ValidationError(_("An agreement cannot move to another RLS."))
         return rls
+
+    def _visible(self, instances: list[Instance]) -> None:
+        visible = set(instances_for(self.context["request"].user).values_list("pk", flat=True))
+        if any(i.pk not in visible for i in instances):
+            raise serializers.ValidationError(_("Link only instances that you can see."))
+
+    def validate_instances(self, instances: list[Instance]) -> list[Instance]:
+        self._visible(instances)
+        return instances
+
+    def validate_action_plans(self, plans: list[ActionPlan]) -> list[ActionPlan]:
+        self._visible([plan.instance for plan in plans])
+        return plans
+
+    def validate_joint_committee(self, committee: Instance | None) -> Instance | None:
+        if committee is not None:
+            self._visible([committee])
+        return committee
 
     def validate(self, attrs: dict) -> dict:
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
@@ -175,7 +196,7 @@ class AgreementViewSet(viewsets.ModelViewSet):
         parties = Party.objects.prefetch_related("contacts")
         return (
             agreements_for(self.request.user)
-            .prefetch_related(Prefetch("parties", queryset=parties), "sections", "amounts")
+            .prefetch_related(Prefetch("parties", queryset=parties), "sections", "amounts", "instances", "action_plans")
             .order_by("-start_date", "title", "pk")
         )
 

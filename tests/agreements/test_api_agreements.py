@@ -155,3 +155,19 @@ def test_the_list_answers_in_constant_queries(api, world, django_assert_max_num_
         draft(world, kind="collaboration")
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert api.get(API).json()["count"] == 10
+
+
+def test_links_only_instances_the_user_can_see(client, world):
+    from concertation.actions import instances
+
+    hidden = instances.create_instance(
+        None, {"name": "Comité des Collines", "kind": "joint_committee", "basis": "thematic", "level": "local",
+               "rls": world.other_rls},
+    )  # fmt: skip
+    client.force_login(world.rep_a)
+    parties = [world.org_a.pk, world.org_b.pk]
+    payload = {"title": "Liée", "kind": "service", "rls": world.rls.pk, "organizations": parties,
+               "instances": [hidden.pk]}  # fmt: skip
+    response = client.post(API, payload, content_type="application/json")
+    assert response.status_code == 400 and "instances" in response.json()
+    assert not Agreement.objects.exists()
