@@ -1,5 +1,6 @@
 """Writing the audit log. Actions call `record`; views that show personal information call `record_view`."""
 
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,9 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from core.models import AuditEvent
 
 
+# The client address of the request being served, set by core.middleware.AuditContextMiddleware, so that actions
+# record it without taking the request as a parameter (commands and tasks have none: it stays None).
+client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
-        return None
+        return client_address.get()
     # REMOTE_ADDR only: forwarded headers are client-controlled unless a trusted proxy rewrites them.
     return request.META.get("REMOTE_ADDR") or None
 

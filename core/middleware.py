@@ -1,6 +1,8 @@
 from collections.abc import Callable
 
 from django.conf import settings
+
+from core import audit
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
@@ -52,3 +54,17 @@ class QueryCountHeaderMiddleware:
                 response.render()
         response["X-Query-Count"] = str(count)
         return response
+
+
+class AuditContextMiddleware:
+    """Makes the client address known to the audit log for the length of the request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = audit.client_address.set(audit.client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            audit.client_address.reset(token)

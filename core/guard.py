@@ -1,0 +1,30 @@
+"""The checks actions make before they write: the user's permission, and the scope of every object referenced.
+
+Messages never name the refused object: a user must not learn, from an error, what lies outside their scope.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext as _
+
+
+def require(user, perm: str, obj: Model | None = None) -> None:
+    """Raise PermissionDenied unless the user holds `perm` (on `obj` when given)."""
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def within(allowed: QuerySet, objects: Iterable[Model | None] | Model | None, field: str) -> None:
+    """Raise a ValidationError on `field` unless every given object is in `allowed` (the user's scope).
+
+    None and empty lists pass: whether a field is required is the form's or the model's business."""
+    if objects is None or isinstance(objects, Model):
+        objects = [objects]
+    wanted = {obj.pk for obj in objects if obj is not None}
+    if not wanted:
+        return
+    found = set(allowed.filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - found:
+        raise ValidationError({field: _("Choose among the options offered: this choice is not available to you.")})
