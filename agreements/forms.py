@@ -5,11 +5,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Attachment, FundingAmount, Party, PartyContact, Payment, Report, SectionCode
-from concertation.forms_plans import DatedForm
 from concertation.models import ActionPlan, Instance
 from concertation.rules import instances_for
+from core.forms import DatedForm, DateInput
 from registry import rules as registry_rules
-from registry.forms import DateInput
 from registry.models import Organization, Person, Territory
 
 

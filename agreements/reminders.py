@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from agreements.actions.agreements import transition
 from agreements.models import Agreement, PartyContact, Reminder, Report
-from concertation.actions.meetings import absolute_url, recipient_language
+from core.mail import absolute_url, recipient_language
 
 REPORT_NOTICE_DAYS = 14
 

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from concertation.models import Instance, Membership
 from concertation.models.instances import BourqueType
+from core.forms import DateInput
 from registry import rules as registry_rules
-from registry.forms import DateInput
 from registry.models import Affiliation, Organization, Person, Territory
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from concertation.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, Membership
-from registry.forms import DateInput
+from core.forms import DateInput
 from registry.models import Affiliation, Organization, Person
 
 END_BEFORE_START = _("The end time must be later than the start time: a meeting must end after it starts.")

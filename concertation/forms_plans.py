@@ -5,26 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from concertation.models import Action, ActionPlan, Demarche, DemarcheStage, Indicator, Instance, Objective
+from core.forms import DatedForm, DateInput
 from registry import rules as registry_rules
-from registry.forms import DateInput
 from registry.models import Organization, Territory
-
-END_BEFORE_START = _("The end date cannot be before the start date.")
-
-
-class DatedForm(forms.ModelForm):
-    """End date on or after start date, said next to the end date; the action checks it again."""
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", END_BEFORE_START)
-        return cleaned
-
-    def validate_constraints(self, exclude=None):
-        # The database constraints are checked by the action (full_clean) with the same message.
-        pass
 
 
 class DemarcheForm(forms.ModelForm):

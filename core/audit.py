@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import AuditEvent
 
-
 # The client address of the request being served, set by core.middleware.AuditContextMiddleware, so that actions
 # record it without taking the request as a parameter (commands and tasks have none: it stays None).
 client_address: ContextVar[str | None] = ContextVar("client_address", default=None)

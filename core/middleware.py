@@ -1,10 +1,10 @@
 from collections.abc import Callable
 
 from django.conf import settings
-
-from core import audit
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+
+from core import audit, mail
 
 
 class UserLanguageMiddleware:
@@ -57,14 +57,17 @@ class QueryCountHeaderMiddleware:
 
 
 class AuditContextMiddleware:
-    """Makes the client address known to the audit log for the length of the request."""
+    """Makes the client address (for the audit log) and the site address (for links in e-mail) known to actions
+    for the length of the request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = audit.client_address.set(audit.client_ip(request))
+        address = audit.client_address.set(audit.client_ip(request))
+        root = mail.site_root.set(request.build_absolute_uri("/"))
         try:
             return self.get_response(request)
         finally:
-            audit.client_address.reset(token)
+            audit.client_address.reset(address)
+            mail.site_root.reset(root)

@@ -8,6 +8,7 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.forms import DateInput
 from registry import rules as perms
 from registry.models import Affiliation, FundingLine, Organization, Person, Territory
 
@@ -20,13 +21,6 @@ KIND_RANK = {
     Territory.Kind.MUNICIPALITY: 4,
     Territory.Kind.COMMUNITY: 5,
 }
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def duplicate_name_error(name: str, rls: Territory | None, exclude_pk: int | None) -> str | None:

@@ -5,7 +5,6 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import audit
-from core.models import AuditEvent
+from core.pages import history_page, list_page
 from registry import actions, exports
 from registry import rules as perms
 from registry.filters import OrganizationFilter, PersonFilter, TerritoryFilter
@@ -29,8 +28,6 @@ from registry.forms import (
 )
 from registry.models import Affiliation, FundingLine, Organization, Person, Territory, TerritoryPopulation
 
-PAGE_SIZE = 50
-
 
 def get_for_user(request: HttpRequest, visible: Callable, pk: int, perm: str | None = None):
     """Fetch an object the user may see (404 otherwise), then check the action's permission (403)."""
@@ -43,16 +40,6 @@ def get_for_user(request: HttpRequest, visible: Callable, pk: int, perm: str | N
 def require_registry_access(request: HttpRequest) -> None:
     if not request.user.has_perm("registry.view_registry"):
         raise PermissionDenied
-
-
-def list_page(request: HttpRequest, filterset, template: str, partial: str, extra: dict) -> HttpResponse:
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"filter": filterset, "page": page, "query": query.urlencode(), **extra}
-    # A history restore (back button after a cache miss) needs the whole page, not the partial.
-    partial_only = request.htmx and not request.htmx.history_restore_request
-    return render(request, partial if partial_only else template, context)
 
 
 def scoped_territory_choices(user) -> QuerySet:
@@ -156,7 +143,7 @@ def organization_create(request: HttpRequest) -> HttpResponse:
         return redirect("registry:organization_detail", pk=org.pk)
     return render(
         request,
-        "registry/form.html",
+        "form.html",
         {"form": form, "title": _("New organisation"), "cancel_url": reverse("registry:organization_list")},
     )
 
@@ -169,9 +156,7 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
         actions.update_organization(request.user, Organization.objects.get(pk=org.pk), form.cleaned_data, request)
         messages.success(request, _("Changes saved."))
         return redirect("registry:organization_detail", pk=org.pk)
-    return render(
-        request, "registry/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": org.name}, "object": org}
-    )
+    return render(request, "form.html", {"form": form, "title": _("Edit %(name)s") % {"name": org.name}, "object": org})
 
 
 @login_required
@@ -213,14 +198,6 @@ def funding_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
 def organization_history(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for_user(request, perms.organizations_for, pk)
     return history_page(request, org, "registry:organization_detail")
-
-
-def history_page(request: HttpRequest, obj, back: str) -> HttpResponse:
-    events = audit.history_for(obj).exclude(action=AuditEvent.Action.VIEW)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    for event in page:
-        event.rows = audit.readable_changes(type(obj), event.changes if isinstance(event.changes, dict) else {})
-    return render(request, "registry/history.html", {"object": obj, "page": page, "back": back})
 
 
 def public_organization(request: HttpRequest, pk: int) -> HttpResponse:
@@ -288,7 +265,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         return redirect("registry:person_detail", pk=person.pk)
     return render(
         request,
-        "registry/form.html",
+        "form.html",
         {"form": form, "title": _("New person"), "cancel_url": reverse("registry:person_list")},
     )
 
@@ -302,7 +279,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Changes saved."))
         return redirect("registry:person_detail", pk=person.pk)
     return render(
-        request, "registry/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": person}, "object": person}
+        request, "form.html", {"form": form, "title": _("Edit %(name)s") % {"name": person}, "object": person}
     )
 
 
@@ -414,7 +391,7 @@ def territory_create(request: HttpRequest) -> HttpResponse:
         return redirect("registry:territory_detail", pk=territory.pk)
     return render(
         request,
-        "registry/form.html",
+        "form.html",
         {"form": form, "title": _("New territory"), "cancel_url": reverse("registry:territory_list")},
     )
 
@@ -432,7 +409,7 @@ def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("registry:territory_detail", pk=territory.pk)
     title = _("Edit %(name)s") % {"name": territory.name}
-    return render(request, "registry/form.html", {"form": form, "title": title, "object": territory})
+    return render(request, "form.html", {"form": form, "title": title, "object": territory})
 
 
 @login_required

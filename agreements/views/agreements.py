@@ -23,10 +23,10 @@ from agreements.models import (
     PartyContact,
     SectionCode,
 )
-from agreements.views.common import form_page, get_agreement, get_part, show_errors
+from agreements.views.common import get_agreement, get_part
 from core import audit
 from core.models import AuditEvent
-from registry.views import history_page
+from core.pages import form_page, history_page, show_errors
 
 
 @login_required
@@ -43,7 +43,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Draft created. Write its sections, then open the negotiation."))
             return redirect(agreement)
     context = {"form": form, "title": _("New agreement"), "cancel_url": reverse("agreements:agreement_list")}
-    return render(request, "registry/form.html", context)
+    return render(request, "form.html", context)
 
 
 def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:

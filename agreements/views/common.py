@@ -1,12 +1,8 @@
 """Lookups scoped to the user and the form page shared by the agreement views."""
 
-from collections.abc import Callable
-
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 from agreements.models import Agreement
 from agreements.rules import agreements_for
@@ -31,29 +27,3 @@ def get_part(request: HttpRequest, model, pk: int, path: str = "agreement"):
     if not request.user.has_perm("agreements.change_agreement", agreement):
         raise PermissionDenied
     return obj, agreement
-
-
-def show_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def form_page(
-    request: HttpRequest, form: Form, *, title: str, back: Agreement, save: Callable, success: str,
-    template: str = "registry/form.html", extra: dict | None = None,
-) -> HttpResponse:  # fmt: skip
-    """Validate, call the action, say so and go back to the agreement; a refusal shows next to its field and
-    nothing is written (the actions are atomic)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(back)
-    context = {"form": form, "title": title, "object": back, "cancel_url": back.get_absolute_url(), **(extra or {})}
-    return render(request, template, context)

@@ -19,9 +19,10 @@ from agreements.forms import (
 )
 from agreements.models import Attachment, FundingAmount, NegotiationIssue, Payment, Report
 from agreements.rules import agreements_for
-from agreements.views.common import form_page, get_agreement, get_part
+from agreements.views.common import get_agreement, get_part
 from core import audit
 from core.models import AuditEvent
+from core.pages import form_page
 
 
 @login_required

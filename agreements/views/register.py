@@ -13,7 +13,7 @@ from agreements.actions.agreements import section_order
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementSection, FundingAmount, Party, Report
 from agreements.rules import agreements_for
-from concertation import charts
+from core import charts
 from registry import rules as registry_rules
 from registry.models import FundingLine
 from registry.views import scoped_territory_choices

@@ -5,12 +5,11 @@ Every function here is atomic and audited; e-mail leaves only after the transact
 
 import logging
 from email.utils import formataddr
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from concertation import calendar as meeting_calendar
 from concertation.models import AgendaItem, Attendance, Decision, FollowUp, Instance, Meeting, Membership
 from core import audit
+from core.mail import absolute_url, recipient_language, send_after_commit
 from core.models import AuditEvent
 from registry.models import Person
 
@@ -187,19 +187,6 @@ def convocation_recipients(meeting: Meeting) -> list[Person]:
     return list(people.values())
 
 
-def recipient_language(person: Person) -> str:
-    """The language of the person's account if they have one, else French (the platform's first language)."""
-    account = person.account if person.account_id else None
-    language = getattr(account, "language", "") or settings.LANGUAGE_CODE
-    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
-def absolute_url(path: str, request=None) -> str:
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
-
-
 def _message(meeting: Meeting, items: list[AgendaItem], person: Person, kind: str, update: bool, url: str):
     language = recipient_language(person)
     with translation.override(language):
@@ -224,18 +211,13 @@ def _message(meeting: Meeting, items: list[AgendaItem], person: Person, kind: st
     return message
 
 
-def _send(messages: list[EmailMultiAlternatives]) -> None:
-    get_connection().send_messages(messages)
-
-
 def _send_to_members(meeting: Meeting, request, kind: str, update: bool) -> int:
     items = list(meeting.agenda_items.order_by("order"))
-    url = absolute_url(meeting.get_absolute_url(), request)
-    messages = [_message(meeting, items, person, kind, update, url) for person in convocation_recipients(meeting)]
-    if messages:
-        # robust: a mail server failure is logged; the meeting stays convened and can be convened again.
-        transaction.on_commit(partial(_send, messages), robust=True)
-    return len(messages)
+    url = absolute_url(meeting.get_absolute_url())
+    # A mail server failure is logged; the meeting stays convened and can be convened again.
+    return send_after_commit(
+        [_message(meeting, items, person, kind, update, url) for person in convocation_recipients(meeting)]
+    )
 
 
 # Agenda and minutes -------------------------------------------------------------------------------

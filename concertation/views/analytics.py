@@ -8,10 +8,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concertation import analytics, charts
+from concertation import analytics
 from concertation.forms_plans import LoadForm, load_territories_for
 from concertation.models import Instance
 from concertation.views.common import get_instance
+from core import charts
 from registry.rules import scope_for
 
 TOP_ROWS = 100  # rows of each ranking shown on the load page; the totals count everyone

@@ -19,8 +19,8 @@ from concertation.models import Delegation, Instance, Membership
 from concertation.rules import instances_for
 from concertation.views import analytics, meetings, plans, priorities
 from concertation.views.common import get_instance
+from core.pages import history_page
 from registry.models import Organization, Person, Territory
-from registry.views import history_page
 
 DECISION_RANK = {
     Person.DecisionLevel.EXECUTIVE: 4,
@@ -138,7 +138,7 @@ def instance_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Instance “%(name)s” created.") % {"name": instance.name})
             return redirect(instance)
-    return render(request, "concertation/form.html", {"form": form, "title": _("New instance")})
+    return render(request, "form.html", {"form": form, "title": _("New instance")})
 
 
 @login_required
@@ -154,7 +154,7 @@ def instance_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect(instance)
     context = {"form": form, "title": _("Edit %(name)s") % {"name": instance.name}, "object": instance}
-    return render(request, "concertation/form.html", context)
+    return render(request, "form.html", context)
 
 
 @login_required
@@ -208,7 +208,7 @@ def membership_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
             messages.success(request, _("Membership saved."))
             return redirect(instance)
     title = _("Membership of %(org)s") % {"org": membership.organization}
-    return render(request, "concertation/form.html", {"form": form, "title": title, "object": instance})
+    return render(request, "form.html", {"form": form, "title": title, "object": instance})
 
 
 @login_required
@@ -229,7 +229,7 @@ def delegation_add(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
             messages.success(request, _("Delegation recorded."))
             return redirect(instance)
     title = _("Delegate %(org)s to another instance") % {"org": source.organization}
-    return render(request, "concertation/form.html", {"form": form, "title": title, "object": instance})
+    return render(request, "form.html", {"form": form, "title": title, "object": instance})
 
 
 @login_required

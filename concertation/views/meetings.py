@@ -38,7 +38,7 @@ from concertation.rules import instances_for
 from concertation.views.common import get_instance
 from core import audit
 from core.models import AuditEvent
-from registry.views import history_page
+from core.pages import history_page
 
 SECTION_SIZE = 5  # meetings listed on the instance page, upcoming and recent each
 FEED_PAST_DAYS = 365
@@ -86,7 +86,7 @@ def _message_error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
-def _form_page(request, form, title: str, back: Meeting | Instance, template: str = "concertation/form.html"):
+def _form_page(request, form, title: str, back: Meeting | Instance, template: str = "form.html"):
     return render(request, template, {"form": form, "title": title, "object": back})
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concertation import analytics, charts
+from concertation import analytics
 from concertation.actions import plans as actions
 from concertation.forms_plans import (
     ActionForm,
@@ -28,7 +28,8 @@ from concertation.models import Action, ActionPlan, Demarche, DemarcheStage, Ind
 from concertation.models.plans import WorkStatus
 from concertation.rules import instances_for
 from concertation.views.common import get_instance
-from registry.views import history_page
+from core import charts
+from core.pages import history_page
 
 FEW_OBJECTIVES = 5  # domain.md §10: "few objectives, some achievable in the short and medium term"
 
@@ -114,7 +115,7 @@ def _form_page(
         else:
             messages.success(request, success)
             return redirect(next_url or obj)
-    return render(request, "concertation/form.html", {"form": form, "title": title, "object": back})
+    return render(request, "form.html", {"form": form, "title": title, "object": back})
 
 
 def _delete_page(request: HttpRequest, *, obj, kind: str, back, delete: Callable, success: str) -> HttpResponse:

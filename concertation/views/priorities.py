@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from concertation import charts
 from concertation.actions import priorities as actions
 from concertation.forms_priorities import (
     BallotForm,
@@ -32,9 +31,10 @@ from concertation.models import Candidate, Instance, PriorityExercise, Workshop
 from concertation.results import exercise_results, latest_round, plenary_candidates
 from concertation.rules import coordinated_instances_for, instances_for
 from concertation.views.common import get_instance
+from core import charts
+from core.pages import history_page
 from registry.models import Organization
 from registry.rules import scope_for
-from registry.views import history_page
 
 
 def instance_section(instance: Instance, request: HttpRequest) -> dict:
@@ -104,9 +104,7 @@ def exercise_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Priority exercise opened. Add the candidate priorities."))
         return redirect(exercise)
     title = _("New priority exercise")
-    return render(
-        request, "concertation/form.html", {"form": form, "title": title, "cancel_url": instance.get_absolute_url()}
-    )
+    return render(request, "form.html", {"form": form, "title": title, "cancel_url": instance.get_absolute_url()})
 
 
 def _voter_for(request: HttpRequest, exercise: PriorityExercise):
@@ -234,9 +232,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Candidate priority saved."))
             return redirect(exercise)
     title = _("Candidate priority: %(title)s") % {"title": Candidate.objects.get(pk=candidate.pk).title}
-    return render(
-        request, "concertation/form.html", {"form": form, "title": title, "cancel_url": exercise.get_absolute_url()}
-    )
+    return render(request, "form.html", {"form": form, "title": title, "cancel_url": exercise.get_absolute_url()})
 
 
 @login_required

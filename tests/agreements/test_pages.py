@@ -178,7 +178,7 @@ def test_disguised_or_oversized_files_are_refused(client, world, service, name, 
     response = client.post(
         reverse("agreements:attachment_add", args=[service.pk]), {"kind": "annex", "file": _upload(name, content)}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     text, values = message
     from django.utils.html import escape
 
@@ -341,5 +341,5 @@ def test_history_names_the_changes_in_the_readers_language(client, world, servic
 def test_bad_follow_up_input_writes_nothing(client, world, service, url_name, data, field):
     client.force_login(world.coordinator)
     response = client.post(reverse(f"agreements:{url_name}", args=[service.pk]), data)
-    assert response.status_code == 200 and field in response.context["form"].errors
+    assert response.status_code == 400 and field in response.context["form"].errors
     assert not (service.amounts.exists() or service.payments.exists() or service.reports.exists())

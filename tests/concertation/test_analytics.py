@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from concertation import analytics, charts
+from concertation import analytics
 from concertation.actions import instances as instance_actions
 from concertation.models import Attendance, Instance, Meeting, Membership
+from core import charts
 from tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -44,7 +44,7 @@ class Chart:
     caption: str = ""
 
     def __html__(self) -> str:
-        return render_to_string("concertation/analytics_chart.html", {"chart": self})
+        return render_to_string("core/chart.html", {"chart": self})
 
     def __str__(self) -> str:
         return self.__html__()

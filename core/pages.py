@@ -1,0 +1,76 @@
+"""The view glue every module shares: fetch what the user may see, list pages, form pages that call an action and
+show its refusal next to the field, history pages."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from core import audit
+from core.errors import Conflict
+from core.models import AuditEvent
+
+PAGE_SIZE = 50
+
+
+def get_visible(queryset: QuerySet, pk: int):
+    """The object if it is among what the user may see (their scoped queryset), else 404: nothing is said of it."""
+    return get_object_or_404(queryset, pk=pk)
+
+
+def list_page(request: HttpRequest, filterset, template: str, partial: str, extra: dict) -> HttpResponse:
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "page": page, "query": query.urlencode(), **extra}
+    # A history restore (back button after a cache miss) needs the whole page, not the partial.
+    partial_only = request.htmx and not request.htmx.history_restore_request
+    return render(request, partial if partial_only else template, context)
+
+
+def show_errors(form: Form, error: ValidationError) -> None:
+    """An action's refusal, next to the field it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def error_status(form: Form, error: ValidationError | None = None) -> int:
+    return 409 if isinstance(error, Conflict) else 400
+
+
+def form_page(
+    request: HttpRequest, form: Form, *, title: str, back: Model, save: Callable, success: str,
+    template: str = "form.html", extra: dict | None = None,
+) -> HttpResponse:  # fmt: skip
+    """Validate, call the action, say so and go back; a refusal shows next to its field (400, or 409 when the
+    object's state refuses it) and nothing is written (the actions are atomic)."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                save(form.cleaned_data)
+            except ValidationError as error:
+                show_errors(form, error)
+                status = error_status(form, error)
+            else:
+                messages.success(request, success)
+                return redirect(back)
+    context = {"form": form, "title": title, "object": back, "cancel_url": back.get_absolute_url(), **(extra or {})}
+    return render(request, template, context, status=status)
+
+
+def history_page(request: HttpRequest, obj: Model, back: str) -> HttpResponse:
+    events = audit.history_for(obj).exclude(action=AuditEvent.Action.VIEW)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page:
+        event.rows = audit.readable_changes(type(obj), event.changes if isinstance(event.changes, dict) else {})
+    return render(request, "history.html", {"object": obj, "page": page, "back": back})
