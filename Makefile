@@ -36,6 +36,8 @@ system-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports  # the layers: [tool.importlinter] in pyproject.toml
+	$(VENV)/bin/mypy  # core/ and the actions modules: [tool.mypy] in pyproject.toml
 
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
@@ -54,4 +56,4 @@ messages: $(STAMP)
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

@@ -1,18 +1,23 @@
 """Back office: the legal bases and the rules of each kind are reference data the administrator keeps up to date
-when the law moves (domain.md §8: Santé Québec, G-1.021); agreements are read-only here (their writes go
-through the audited actions)."""
+when the law moves (domain.md §8: Santé Québec, G-1.021), with every change in the audit log; agreements are
+read-only here: no addition, change or deletion (their writes go through the audited actions)."""
 
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, KindRule, LegalBasis, SectionCode
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(LegalBasis)
-class LegalBasisAdmin(admin.ModelAdmin):
+class LegalBasisAdmin(AuditedAdmin):
     list_display = ["law", "article", "in_force_from", "in_force_to"]
     search_fields = ["law", "article", "summary"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Agreements cite it: a basis the law repeals gets an end of validity instead.
+        return False
 
 
 class KindRuleForm(forms.ModelForm):
@@ -26,17 +31,13 @@ class KindRuleForm(forms.ModelForm):
 
 
 @admin.register(KindRule)
-class KindRuleAdmin(admin.ModelAdmin):
+class KindRuleAdmin(AuditedAdmin):
     form = KindRuleForm
     list_display = ["kind", "legal_basis"]
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(ReadOnlyAdmin):
     list_display = ["title", "kind", "status", "rls", "start_date", "end_date"]
     list_filter = ["kind", "status"]
     search_fields = ["title"]
-    readonly_fields = [f.name for f in Agreement._meta.fields] + ["instances", "action_plans"]
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -23,5 +23,6 @@ class AgreementsConfig(AppConfig):
                 "report_due": _("report due"),
                 "report_submitted": _("report submitted"),
                 "attachment": _("attachment"),
+                "evidence": _("signed page (evidence)"),
             }
         )

@@ -24,6 +24,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,7 +34,7 @@ from agreements.models import Agreement, PartyContact, Report
 from concertation import demo_data as concertation_demo
 from concertation.models import Instance
 from registry import demo_data as registry_demo
-from registry.management.commands.load_demo import person_email
+from registry.demo_data import person_email
 from registry.models import Organization, Person, Territory
 
 S = Agreement.Status
@@ -602,6 +603,29 @@ REFERRALS = AgreementSpec(
 AGREEMENTS = [PILOT_TRANSPORT, COLLABORATION_TRANSPORT, SERVICE_MEALS, CAREGIVERS, WOMEN, REFERRALS]
 
 
+def signed_page(text: str) -> SimpleUploadedFile:
+    """A one-page PDF standing for the scanned signature page of the demo (the text is the signatory's line)."""
+    line = text.encode("cp1252", "replace").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    stream = b"BT /F1 12 Tf 72 720 Td (" + line + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return SimpleUploadedFile("page-de-signature.pdf", body, content_type="application/pdf")
+
+
 def add_months(first: datetime.date, months: int) -> datetime.date:
     index = first.year * 12 + first.month - 1 + months
     return datetime.date(index // 12, index % 12 + 1, 1)
@@ -714,7 +738,9 @@ class AgreementsDemoLoader:
     def _contact(self, party, name: str, role: str, signed_on: datetime.date | None = None) -> None:
         data = {"person": self.people[name], "role": role}
         if signed_on is not None:
+            # The administrator records the signatures of parties it does not represent: with the signed page.
             data["signed_on"] = signed_on
+            data["evidence"] = signed_page(f"{name} — {party.organization} — {signed_on.isoformat()}")
         agreement_actions.add_contact(self.admin, party, data)
         self.created += 1
 

@@ -4,14 +4,31 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from agreements.models import Agreement, FundingAmount, Party
+from agreements.rules import agreements_for
 from registry.models import Organization, Territory
+from registry.rules import organizations_for
 
-FUNDED_WIDGET = forms.Select(choices=[("", _("All")), ("true", _("Funded")), ("false", _("Not funded"))])
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """A filter by id (the API documents an integer; the method-based lookup hides the type from the schema)."""
+
+
+def party_choices(request) -> QuerySet:
+    """The organisations a user may filter by: those they see in the registry and the parties of the agreements
+    they see (a representative sees the other parties of their agreements). Same answer for hidden and unknown."""
+    if request is None:
+        return Organization.objects.none()
+    user = request.user
+    parties = Party.objects.filter(agreement__in=agreements_for(user)).values("organization_id")
+    return Organization.objects.filter(Q(pk__in=organizations_for(user).values("pk")) | Q(pk__in=parties))
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -22,18 +39,19 @@ class AgreementFilter(django_filters.FilterSet):
     )
     # By id (the API, the dashboard's links) or by name on the page: a select of every organisation of the
     # province would weigh half a megabyte.
-    party = django_filters.ModelChoiceFilter(
-        label=_("Party"), queryset=Organization.objects.all(), method="filter_party", widget=forms.HiddenInput
-    )
+    party = IdFilter(label=_("Party"), queryset=party_choices, method="filter_party", widget=forms.HiddenInput)
     party_name = django_filters.CharFilter(label=_("Party"), method="filter_party_name")
-    territory = django_filters.ModelChoiceFilter(
+    territory = IdFilter(
         label=_("Territory"), queryset=Territory.objects.all(), method="filter_territory",
         empty_label=_("All territories"),
     )  # fmt: skip
     expiring = django_filters.NumberFilter(
         label=_("Ending within (days)"), method="filter_expiring", min_value=0, max_value=3650
     )
-    funded = django_filters.BooleanFilter(label=_("Funding"), method="filter_funded", widget=FUNDED_WIDGET)
+    funded = django_filters.ChoiceFilter(
+        label=_("Funding"), choices=[("true", _("Funded")), ("false", _("Not funded"))], empty_label=_("All"),
+        method="filter_funded",
+    )  # fmt: skip
 
     class Meta:
         model = Agreement
@@ -75,8 +93,8 @@ class AgreementFilter(django_filters.FilterSet):
             end_date__lte=today + datetime.timedelta(days=int(value)),
         )
 
-    def filter_funded(self, queryset, name, value):
-        if value is None:
+    def filter_funded(self, queryset, name, value: str):
+        if not value:
             return queryset
         funded = Exists(FundingAmount.objects.filter(agreement=OuterRef("pk"), amount__gt=0))
-        return queryset.filter(funded if value else ~funded)
+        return queryset.filter(funded if value == "true" else ~funded)

@@ -4,27 +4,29 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements import rules
 from agreements.models import Agreement, Attachment, FundingAmount, Party, PartyContact, Payment, Report, SectionCode
 from concertation.models import ActionPlan, Instance
 from concertation.rules import instances_for
-from core.forms import DatedForm, DateInput
-from registry import rules as registry_rules
-from registry.models import Organization, Person, Territory
+from core.forms import DateInput
+from registry.models import Organization, Territory
 
 
-def rls_choices(user):
-    scope = registry_rules.scope_for(user)
-    rls = Territory.objects.filter(kind=Territory.Kind.RLS).order_by("name")
-    if scope.is_admin:
-        return rls
-    represented = Organization.objects.filter(pk__in=scope.represented_orgs).values("rls_id")
-    return rls.filter(pk__in=scope.coordinated_rls) | rls.filter(pk__in=represented)
+class InputForm(forms.ModelForm):
+    """A model form that only shapes input: the action validates the object (its full_clean and rules) and says
+    what is wrong on which field, so the page and the API refuse the same input the same way."""
+
+    def _post_clean(self):
+        pass
 
 
-class AgreementForm(DatedForm):
+class AgreementForm(InputForm):
+    """Offers the RLS where the user drafts and their organisations, and the instances the user sees there; the
+    action decides (parties of the chosen RLS, the representative's own organisation among them, dates…)."""
+
     parties = forms.ModelMultipleChoiceField(
         label=_("Parties"), queryset=Organization.objects.none(), widget=forms.CheckboxSelectMultiple,
-        help_text=_("At least two organisations: usually the institution and one or more partners."),
+        help_text=_("At least two organisations of the RLS: usually the institution and one or more partners."),
     )  # fmt: skip
 
     class Meta:
@@ -53,35 +55,22 @@ class AgreementForm(DatedForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        self.fields["rls"].queryset = rls_choices(user)
-        if self.fields["rls"].queryset.count() == 1:
-            self.fields["rls"].initial = self.fields["rls"].queryset.first()
-        # Parties may come from the whole health region: regional organisations sign local agreements.
-        orgs = Organization.objects.active().order_by("name")
-        scope = registry_rules.scope_for(user)
-        if not scope.is_admin:
-            regions = Territory.objects.filter(pk__in=self.fields["rls"].queryset).values("parent_id")
-            orgs = orgs.filter(rls__parent_id__in=regions)
-        self.fields["parties"].queryset = orgs
-        visible = instances_for(user).order_by("name")
+        if self.instance.pk:
+            rls = Territory.objects.filter(pk=self.instance.rls_id)
+            del self.fields["parties"]
+            self.fields["rls"].disabled = True
+        else:
+            rls = rules.drafting_rls_for(user)
+            self.fields["parties"].queryset = Organization.objects.active().filter(rls__in=rls).order_by("name")
+        self.fields["rls"].queryset = rls
+        if len(rls) == 1:
+            self.fields["rls"].initial = rls[0]
+        visible = instances_for(user).filter(rls__in=rls).order_by("name")
         self.fields["joint_committee"].queryset = visible.filter(kind=Instance.Kind.JOINT_COMMITTEE)
         self.fields["instances"].queryset = visible
         self.fields["instances"].required = False
         self.fields["action_plans"].queryset = ActionPlan.objects.filter(instance__in=visible).order_by("title")
         self.fields["action_plans"].required = False
-        if self.instance.pk:
-            del self.fields["parties"]
-            self.fields["rls"].disabled = True
-
-    def clean_parties(self):
-        parties = self.cleaned_data["parties"]
-        if len(parties) < 2:
-            raise forms.ValidationError(_("An agreement needs at least two parties."))
-        scope = registry_rules.scope_for(self.user)
-        if not scope.is_admin and not scope.coordinated_rls and not {p.pk for p in parties} & scope.represented_orgs:
-            raise forms.ValidationError(_("Your organisation must be one of the parties."))
-        return parties
 
 
 class SectionsForm(forms.Form):
@@ -100,7 +89,7 @@ class SectionsForm(forms.Form):
             )  # fmt: skip
 
 
-class PartyForm(forms.ModelForm):
+class PartyForm(InputForm):
     class Meta:
         model = Party
         fields = ["organization", "role"]
@@ -109,33 +98,27 @@ class PartyForm(forms.ModelForm):
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
         taken = agreement.parties.values("organization_id")
-        region = agreement.rls.parent_id
-        self.fields["organization"].queryset = (
-            Organization.objects.active().filter(rls__parent_id=region).exclude(pk__in=taken).order_by("name")
-        )
-
-    def validate_unique(self):
-        pass
+        self.fields["organization"].queryset = rules.organizations_of(agreement.rls_id).exclude(pk__in=taken)
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(InputForm):
+    evidence = forms.FileField(
+        label=_("Signed page"), required=False,
+        help_text=_(
+            "Required when you record the signature of an organisation you do not represent. PDF, PNG, JPEG, DOCX "
+            "or XLSX, 10 MB at most."
+        ),
+    )  # fmt: skip
+
     class Meta:
         model = PartyContact
         fields = ["person", "role", "signed_on"]
         widgets = {"signed_on": DateInput()}
-        help_texts = {"person": _("A person affiliated with the organisation.")}
+        help_texts = {"person": _("A person currently affiliated with the organisation.")}
 
     def __init__(self, *args, party: Party, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            Person.objects.active()
-            .filter(affiliations__organization=party.organization)
-            .distinct()
-            .order_by("last_name", "first_name")
-        )
-
-    def validate_unique(self):
-        pass
+        self.fields["person"].queryset = rules.people_of(party.organization_id)
 
 
 class TransitionForm(forms.Form):
@@ -203,7 +186,7 @@ class NegotiationIssueForm(forms.Form):
         return {**{k: data.get(k) for k in ("subject", "compromise", "settled_on")}, "positions": positions}
 
 
-class FundingForm(forms.ModelForm):
+class FundingForm(InputForm):
     class Meta:
         model = FundingAmount
         fields = ["year", "amount", "funder"]
@@ -213,21 +196,15 @@ class FundingForm(forms.ModelForm):
         self.fields["funder"].queryset = agreement.parties.select_related("organization")
         self.fields["year"].initial = timezone.localdate().year
 
-    def validate_unique(self):
-        pass
 
-    def validate_constraints(self, exclude=None):
-        pass
-
-
-class PaymentForm(forms.ModelForm):
+class PaymentForm(InputForm):
     class Meta:
         model = Payment
         fields = ["due_on", "amount", "paid_on"]
         widgets = {"due_on": DateInput(), "paid_on": DateInput()}
 
 
-class ReportForm(forms.ModelForm):
+class ReportForm(InputForm):
     class Meta:
         model = Report
         fields = ["title", "due_on"]

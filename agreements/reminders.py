@@ -14,7 +14,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from agreements.actions.agreements import transition
+from agreements.actions.agreements import expire
 from agreements.models import Agreement, PartyContact, Reminder, Report
 from core.mail import absolute_url, recipient_language
 
@@ -75,7 +75,7 @@ def send_reminders(today: datetime.date | None = None) -> Sent:
     today = today or timezone.localdate()
     sent, outbox = Sent(), []
     for agreement in Agreement.objects.filter(status=Agreement.Status.IN_FORCE, end_date__lt=today):
-        transition(None, agreement, Agreement.Status.EXPIRED, "")
+        expire(agreement)
         sent.expired += 1
     active = [Agreement.Status.SIGNED, Agreement.Status.IN_FORCE]
     for agreement in Agreement.objects.filter(status__in=active, end_date__gte=today).iterator():

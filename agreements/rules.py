@@ -4,14 +4,24 @@ see an agreement; the public sees nothing unless the parties publish it").
 Readers: the network coordinators of its RLS and the representatives of its parties; once the parties publish
 it, also every analyst and representative of the RLS (and anonymous visitors, on its public page). Writers:
 the coordinators of its RLS and the representatives of its parties. Everyone else gets 404.
+
+Parties act for themselves: a party's signatories and respondents are recorded by that party's representatives,
+or by the coordinators of the agreement's RLS (who attach the signed page when they record a signature).
+
+The scopes of what an agreement names: its RLS is one the user drafts in (`drafting_rls_for`), its parties are
+organisations of that RLS (`organizations_of`), its contacts people currently affiliated with the party's
+organisation (`people_of`), its instances and plans those of the RLS the user can see (`instances_of`, `plans_of`).
 """
 
 import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from agreements.models import Agreement, Party
-from registry.models import Organization
-from registry.rules import scope_for
+from concertation.models import ActionPlan, Instance
+from concertation.rules import instances_for
+from registry.models import Affiliation, Organization, Person, Territory
+from registry.rules import organizations_for, scope_for
 
 
 def _party_q(org_ids) -> Exists:
@@ -44,6 +54,59 @@ def editable_agreements_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return qs.filter(Q(rls_id__in=scope.coordinated_rls) | _party_q(scope.represented_orgs))
 
 
+def drafting_rls_for(user) -> QuerySet:
+    """The RLS where the user may draft: those they coordinate and those of the organisations they represent."""
+    rls = Territory.objects.filter(kind=Territory.Kind.RLS).order_by("name")
+    scope = scope_for(user)
+    if scope.is_admin:
+        return rls
+    represented = Organization.objects.filter(pk__in=scope.represented_orgs).values("rls_id")
+    return rls.filter(Q(pk__in=scope.coordinated_rls) | Q(pk__in=represented))
+
+
+def organizations_of(rls: Territory | int) -> QuerySet:
+    """The organisations that may be parties to an agreement of the RLS: its active organisations."""
+    return Organization.objects.active().filter(rls=rls).order_by("name")
+
+
+def party_choices_for(user) -> QuerySet:
+    """Organisations a user may name as parties somewhere (those of the RLS they draft in, and those they see):
+    the API's lookup scope, so a hidden id and a nonexistent one get the same answer."""
+    return Organization.objects.filter(
+        Q(rls__in=drafting_rls_for(user)) | Q(pk__in=organizations_for(user).values("pk"))
+    ).order_by("name")
+
+
+def people_of(organization: Organization | int | QuerySet) -> QuerySet:
+    """The people who may sign or answer for an organisation (or any of a queryset of organisation ids): those
+    currently affiliated with it."""
+    today = timezone.localdate()
+    orgs = Q(organization__in=organization) if isinstance(organization, QuerySet) else Q(organization=organization)
+    current = Affiliation.objects.filter(orgs, person=OuterRef("pk"), start_date__lte=today)
+    current = current.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return Person.objects.active().filter(Exists(current)).order_by("last_name", "first_name")
+
+
+def instances_of(user, rls: Territory | int) -> QuerySet:
+    """Instances an agreement of the RLS may link: those of the RLS the user can see."""
+    return instances_for(user).filter(rls=rls)
+
+
+def plans_of(user, rls: Territory | int) -> QuerySet:
+    return ActionPlan.objects.filter(instance__in=instances_of(user, rls)).order_by("title")
+
+
+def joint_committees_of(user, rls: Territory | int) -> QuerySet:
+    return instances_of(user, rls).filter(kind=Instance.Kind.JOINT_COMMITTEE)
+
+
+def must_be_a_party(user, rls: Territory) -> frozenset[int]:
+    """The organisations of which one must be a party when the user drafts in the RLS: none for its coordinators,
+    the ones they represent for a representative (they draft only agreements of their own organisation)."""
+    scope = scope_for(user)
+    return frozenset() if scope.is_admin or rls.pk in scope.coordinated_rls else scope.represented_orgs
+
+
 @rules.predicate
 def can_read_agreement(user, agreement: Agreement) -> bool:
     return agreements_for(user, Agreement.objects.filter(pk=agreement.pk)).exists()
@@ -61,6 +124,24 @@ def can_add_agreement(user) -> bool:
 
 
 @rules.predicate
+def coordinates_agreement(user, agreement: Agreement) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or agreement.rls_id in scope.coordinated_rls
+
+
+@rules.predicate
+def represents_party(user, party: Party) -> bool:
+    return party.organization_id in scope_for(user).represented_orgs
+
+
+@rules.predicate
+def can_act_for_party(user, party: Party) -> bool:
+    """Record a party's signatories, respondents and signature dates: its own representatives, or the
+    coordinators of the agreement's RLS (and the administrators)."""
+    return represents_party(user, party) or coordinates_agreement(user, party.agreement)
+
+
+@rules.predicate
 def can_see_dashboard(user) -> bool:
     scope = scope_for(user)
     return scope.is_admin or bool(scope.readable_rls or scope.represented_orgs)
@@ -70,3 +151,4 @@ rules.add_perm("agreements.view_agreement", can_read_agreement)
 rules.add_perm("agreements.add_agreement", can_add_agreement)
 rules.add_perm("agreements.change_agreement", can_work_on_agreement)
 rules.add_perm("agreements.view_register", can_see_dashboard)
+rules.add_perm("agreements.act_for_party", can_act_for_party)

@@ -1,45 +1,72 @@
-"""/api/v1/agreements: the register, an agreement with its parties, sections and amounts, its lifecycle
-(`POST …/transition`), versions, negotiation log, reports and documents. Calls agreements.actions."""
+"""/api/v1/agreements: the register, an agreement with its parties, contacts, sections and amounts, its lifecycle
+(`POST …/transition`), amendments and versions, negotiation log, funding, payments, reports, attachments and
+documents.
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+Serializers shape the input and offer the objects the user may pick (a hidden id answers like an unknown one); the
+actions (agreements.actions) check the permission and the scope of every object named, and api.errors turns their
+refusals into 400/403/409. Every write of the agreement pages has its operation here, calling the same action.
+"""
+
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, serializers, status, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from agreements import documents
+from agreements import documents, uploads
+from agreements import rules as agreement_rules
 from agreements.actions import agreements as actions
 from agreements.actions import follow_up
 from agreements.filters import AgreementFilter
 from agreements.models import (
     Agreement,
     AgreementVersion,
+    Attachment,
     FundingAmount,
     NegotiationIssue,
     Party,
     PartyContact,
+    Payment,
     Report,
-    SectionCode,
 )
 from agreements.rules import agreements_for
-from api.views import Pagination, as_api_error
+from api.schema import CONFLICT
+from api.views import Pagination
 from concertation.models import ActionPlan, Instance
 from concertation.rules import instances_for
 from core import audit
 from core.models import AuditEvent
-from registry.models import Organization, Territory
-from registry.rules import scope_for
+from registry.models import Organization, Person, Territory
+
+JSON_OR_UPLOAD = [JSONParser, MultiPartParser, FormParser]
+NO_CONTENT = {204: OpenApiResponse(description="Done; nothing to return.")}
+
+
+def _agreement(serializer: serializers.Serializer) -> Agreement:
+    return serializer.context["agreement"]
+
+
+def _user(serializer: serializers.Serializer):
+    return serializer.context["request"].user
+
+
+# Reading --------------------------------------------------------------------------------------------------
 
 
 class ContactSerializer(serializers.ModelSerializer):
+    evidence = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Attachments (signed pages) proving the signature."
+    )
+
     class Meta:
         model = PartyContact
-        fields = ["id", "person", "role", "signed_on"]
+        fields = ["id", "party", "person", "role", "signed_on", "recorded_by", "evidence"]
+        read_only_fields = fields
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -48,26 +75,28 @@ class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Party
         fields = ["id", "organization", "role", "contacts"]
+        read_only_fields = fields
 
 
 class AmountSerializer(serializers.ModelSerializer):
     class Meta:
         model = FundingAmount
-        fields = ["year", "amount", "funder"]
+        fields = ["id", "year", "amount", "funder"]
+        read_only_fields = fields
 
 
 class AgreementSerializer(serializers.ModelSerializer):
     parties = PartySerializer(many=True, read_only=True)
     organizations = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), many=True, write_only=True, required=False,
-        help_text="On creation: the organisations that are parties (two or more).",
+        queryset=Organization.objects.none(), many=True, write_only=True, required=False,
+        help_text="On creation: the organisations of the agreement's RLS that are parties (two or more).",
     )  # fmt: skip
     rls = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.filter(kind=Territory.Kind.RLS))
     joint_committee = serializers.PrimaryKeyRelatedField(
-        queryset=Instance.objects.filter(kind=Instance.Kind.JOINT_COMMITTEE), allow_null=True, required=False
+        queryset=Instance.objects.none(), allow_null=True, required=False
     )
-    instances = serializers.PrimaryKeyRelatedField(queryset=Instance.objects.all(), many=True, required=False)
-    action_plans = serializers.PrimaryKeyRelatedField(queryset=ActionPlan.objects.all(), many=True, required=False)
+    instances = serializers.PrimaryKeyRelatedField(queryset=Instance.objects.none(), many=True, required=False)
+    action_plans = serializers.PrimaryKeyRelatedField(queryset=ActionPlan.objects.none(), many=True, required=False)
     sections = serializers.SerializerMethodField()
     amounts = AmountSerializer(many=True, read_only=True)
     missing_sections = serializers.SerializerMethodField()
@@ -80,6 +109,20 @@ class AgreementSerializer(serializers.ModelSerializer):
             "instances", "action_plans", "version", "is_public", "reminder_days",
         ]  # fmt: skip
         read_only_fields = ["status", "legal_basis", "version"]
+        # The model's constraints (dates) are checked by the actions, with their messages on their fields.
+        validators = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None:
+            user = request.user
+            visible = instances_for(user)
+            fields["organizations"].child_relation.queryset = agreement_rules.party_choices_for(user)
+            fields["joint_committee"].queryset = visible.filter(kind=Instance.Kind.JOINT_COMMITTEE)
+            fields["instances"].child_relation.queryset = visible
+            fields["action_plans"].child_relation.queryset = ActionPlan.objects.filter(instance__in=visible)
+        return fields
 
     def get_sections(self, agreement: Agreement) -> dict[str, str]:
         return {s.code: s.body for s in agreement.sections.all()}
@@ -91,78 +134,41 @@ class AgreementSerializer(serializers.ModelSerializer):
         filled = {s.code for s in agreement.sections.all() if s.body.strip()}
         return [code for code in self.context["required_codes"][agreement.kind] if code not in filled]
 
-    def validate_rls(self, rls: Territory) -> Territory:
-        if self.instance is not None and rls.pk != self.instance.rls_id:
-            raise serializers.ValidationError(_("An agreement cannot move to another RLS."))
-        return rls
-
-    def _visible(self, instances: list[Instance]) -> None:
-        visible = set(instances_for(self.context["request"].user).values_list("pk", flat=True))
-        if any(i.pk not in visible for i in instances):
-            raise serializers.ValidationError(_("Link only instances that you can see."))
-
-    def validate_instances(self, instances: list[Instance]) -> list[Instance]:
-        self._visible(instances)
-        return instances
-
-    def validate_action_plans(self, plans: list[ActionPlan]) -> list[ActionPlan]:
-        self._visible([plan.instance for plan in plans])
-        return plans
-
-    def validate_joint_committee(self, committee: Instance | None) -> Instance | None:
-        if committee is not None:
-            self._visible([committee])
-        return committee
-
-    def validate(self, attrs: dict) -> dict:
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"end_date": _("The end date cannot be before the start date.")})
-        return attrs
-
-
-class SectionsSerializer(serializers.Serializer):
-    sections = serializers.DictField(child=serializers.CharField(allow_blank=True))
-
-
-class TransitionSerializer(serializers.Serializer):
-    to = serializers.ChoiceField(choices=Agreement.Status.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class AmendmentSerializer(serializers.Serializer):
-    note = serializers.CharField()
-    sections = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
-    end_date = serializers.DateField(required=False, allow_null=True)
-
 
 class VersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = AgreementVersion
         fields = ["number", "created_at", "created_by", "note", "content"]
+        read_only_fields = fields
 
 
 class PositionSerializer(serializers.Serializer):
-    party = serializers.IntegerField()
+    party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.none())
     initial_position = serializers.CharField(allow_blank=True, required=False, default="")
     concession = serializers.CharField(allow_blank=True, required=False, default="")
 
+    def get_fields(self):
+        fields = super().get_fields()
+        if "agreement" in self.context:
+            fields["party"].queryset = _agreement(self).parties.all()
+        return fields
+
 
 class IssueSerializer(serializers.ModelSerializer):
-    positions = PositionSerializer(many=True, required=False, write_only=True)
+    positions = PositionSerializer(many=True, required=False, help_text="Each party's position and concession.")
 
     class Meta:
         model = NegotiationIssue
         fields = ["id", "subject", "compromise", "settled_on", "positions"]
 
-    def to_representation(self, issue):
-        data = super().to_representation(issue)
-        data["positions"] = [
-            {"party": p.party_id, "initial_position": p.initial_position, "concession": p.concession}
-            for p in issue.positions.all()
-        ]
-        return data
+    def to_data(self, issue: NegotiationIssue | None = None) -> dict:
+        """What the action takes: the issue's current values completed by those sent (a PATCH sends some)."""
+        known = (
+            {"subject": issue.subject, "compromise": issue.compromise, "settled_on": issue.settled_on} if issue else {}
+        )
+        data = {**known, **self.validated_data}
+        rows = data.pop("positions", [])
+        return {**data, "positions": {row["party"]: (row["initial_position"], row["concession"]) for row in rows}}
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -174,160 +180,382 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only_fields = ["submitted_on", "note"]
 
 
-def _write(function, *args, **kwargs):
-    try:
-        return function(*args, **kwargs)
-    except actions.TransitionRefused:
-        raise
-    except DjangoValidationError as error:
-        raise as_api_error(error) from error
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "due_on", "amount", "paid_on"]
 
 
-@extend_schema(parameters=[OpenApiParameter(n, str) for n in AgreementFilter.base_filters])
-class AgreementViewSet(viewsets.ModelViewSet):
-    """Only the parties' representatives and the network coordinators see an agreement (404 otherwise)."""
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "filename", "content_type", "size", "uploaded_at", "uploaded_by", "report", "contact"]
+        read_only_fields = fields
+
+
+# Input ----------------------------------------------------------------------------------------------------
+
+
+class SectionsSerializer(serializers.Serializer):
+    sections = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), help_text="Section code → text (codes as in `sections`)."
+    )
+
+
+class TransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Agreement.Status.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class TransitionRefusalSerializer(serializers.Serializer):
+    to = serializers.ListField(child=serializers.CharField(), required=False, help_text="Why it may not move.")
+    reason = serializers.ListField(child=serializers.CharField(), required=False)
+    missing_sections = serializers.ListField(
+        child=serializers.CharField(), help_text="Codes of the required sections still empty (signing)."
+    )
+
+
+class AmendmentSerializer(serializers.Serializer):
+    note = serializers.CharField()
+    sections = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    end_date = serializers.DateField(required=False, allow_null=True)
+
+
+class PartyInputSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.none(), help_text="An organisation of the agreement's RLS."
+    )
+    role = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "request" in self.context:
+            fields["organization"].queryset = agreement_rules.party_choices_for(_user(self))
+        return fields
+
+
+class ContactInputSerializer(serializers.Serializer):
+    party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.none())
+    person = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.none(), help_text="A person currently affiliated with the party's organisation."
+    )
+    role = serializers.ChoiceField(choices=PartyContact.Role.choices)
+    signed_on = serializers.DateField(required=False, allow_null=True, help_text="A signatory's signature date.")
+    evidence = serializers.FileField(
+        required=False,
+        help_text="The signed page (multipart): required when the user records the signature of a party they do "
+        "not represent (the RLS coordinator). PDF, PNG, JPEG, DOCX or XLSX, 10 MB at most.",
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "agreement" in self.context:
+            parties = _agreement(self).parties.all()
+            fields["party"].queryset = parties
+            # Anyone affiliated with a party: the action then says who may act for which party (403).
+            fields["person"].queryset = agreement_rules.people_of(parties.values("organization_id"))
+        return fields
+
+
+class AmountInputSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    funder = serializers.PrimaryKeyRelatedField(
+        queryset=Party.objects.none(), required=False, allow_null=True, help_text="The party that pays."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if "agreement" in self.context:
+            fields["funder"].queryset = _agreement(self).parties.all()
+        return fields
+
+
+class PaidSerializer(serializers.Serializer):
+    paid_on = serializers.DateField(required=False, allow_null=True, help_text="Today when not given.")
+
+
+class SubmitReportSerializer(serializers.Serializer):
+    submitted_on = serializers.DateField(required=False, allow_null=True, help_text="Today when not given.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    file = serializers.FileField(required=False, help_text="The report (multipart), checked like an attachment.")
+
+
+class AttachmentInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices, default=Attachment.Kind.ANNEX)
+    file = serializers.FileField(help_text="PDF, PNG, JPEG, DOCX or XLSX, 10 MB at most; checked by its content.")
+
+
+def _files(content_types) -> dict:
+    return {(200, content_type): OpenApiTypes.BINARY for content_type in dict.fromkeys(content_types)}
+
+
+# The viewset ---------------------------------------------------------------------------------------------
+
+
+class AgreementViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Only the parties' representatives and the network coordinators see an agreement (404 otherwise); the
+    actions decide who may change what (403). An agreement is never deleted: it is terminated."""
 
     serializer_class = AgreementSerializer
     pagination_class = Pagination
     filterset_class = AgreementFilter
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        parties = Party.objects.prefetch_related("contacts")
+        contacts = PartyContact.objects.prefetch_related("evidence")
+        parties = Party.objects.prefetch_related(Prefetch("contacts", queryset=contacts))
         return (
             agreements_for(self.request.user)
             .prefetch_related(Prefetch("parties", queryset=parties), "sections", "amounts", "instances", "action_plans")
             .order_by("-start_date", "title", "pk")
         )
 
-    def working(self) -> Agreement:
-        agreement = self.get_object()
-        if not self.request.user.has_perm("agreements.change_agreement", agreement):
-            raise exceptions.PermissionDenied
-        return agreement
+    def filter_queryset(self, queryset):
+        # The register's filters narrow the list; an agreement is found by its id whatever they say.
+        return queryset if self.detail else super().filter_queryset(queryset)
 
     def perform_create(self, serializer) -> None:
-        user = self.request.user
-        if not user.has_perm("agreements.add_agreement"):
-            raise exceptions.PermissionDenied
         data = dict(serializer.validated_data)
         data["parties"] = data.pop("organizations", [])
-        scope_orgs = {o.pk for o in data["parties"]}
-        scope = scope_for(user)
-        if not (scope.is_admin or data["rls"].pk in scope.coordinated_rls or scope_orgs & scope.represented_orgs):
-            raise exceptions.PermissionDenied(_("You may only draft agreements of your RLS or of your organisation."))
-        serializer.instance = _write(actions.create_agreement, user, data, self.request)
+        serializer.instance = actions.create_agreement(self.request.user, data)
 
     def perform_update(self, serializer) -> None:
-        self.working()
         data = dict(serializer.validated_data)
         data.pop("organizations", None)
-        serializer.instance = _write(
-            actions.update_agreement, self.request.user, serializer.instance, data, self.request
-        )
+        serializer.instance = actions.update_agreement(self.request.user, serializer.instance, data)
 
-    def _detail(self, agreement: Agreement, code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data, status=code)
+    @extend_schema(responses={200: AgreementSerializer, **CONFLICT})
+    def partial_update(self, request, *args, **kwargs) -> Response:
+        return super().partial_update(request, *args, **kwargs)
 
-    @extend_schema(request=SectionsSerializer, responses=AgreementSerializer)
+    def _detail(self, agreement: Agreement) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
+
+    def _input(self, serializer_class, agreement: Agreement, **kwargs) -> serializers.Serializer:
+        context = {**self.get_serializer_context(), "agreement": agreement}
+        body = serializer_class(data=self.request.data, context=context, **kwargs)
+        body.is_valid(raise_exception=True)
+        return body
+
+    # The text and the lifecycle ---------------------------------------------------------------------------
+
+    @extend_schema(request=SectionsSerializer, responses={200: AgreementSerializer, **CONFLICT})
     @action(detail=True, methods=["patch"])
     def sections(self, request, pk=None, **kwargs) -> Response:
-        """Write sections by code while the agreement is a draft or in negotiation."""
-        agreement = self.working()
-        body = SectionsSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        unknown = [c for c in body.validated_data["sections"] if c not in SectionCode.values]
-        if unknown:
-            raise exceptions.ValidationError(
-                {"sections": [_("Unknown section: %(code)s.") % {"code": c} for c in unknown]}
-            )
+        """Write sections by code while the agreement is a draft or in negotiation (409 once signed)."""
+        agreement = self.get_object()
+        body = self._input(SectionsSerializer, agreement)
         with transaction.atomic():
             for code, text in body.validated_data["sections"].items():
-                _write(actions.update_section, request.user, agreement, code, text, request)
+                actions.update_section(request.user, agreement, code, text)
         return self._detail(agreement)
 
     @extend_schema(
-        request=TransitionSerializer, responses={200: AgreementSerializer, 409: dict},
-        description="Change the state. Refused with 409 and `missing_sections` (section codes) when it may not move.",
+        request=TransitionSerializer,
+        responses={200: AgreementSerializer, 409: OpenApiResponse(TransitionRefusalSerializer, "Refused move.")},
+        description="Change the state. Refused with 409, the reasons and `missing_sections` (section codes).",
     )  # fmt: skip
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None, **kwargs) -> Response:
-        agreement = self.working()
-        body = TransitionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        try:
-            actions.transition(
-                request.user, agreement, body.validated_data["to"], body.validated_data["reason"], request
-            )
-        except actions.TransitionRefused as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"to": error.messages}
-            return Response({**detail, "missing_sections": error.missing_sections}, status=status.HTTP_409_CONFLICT)
+        agreement = self.get_object()
+        body = self._input(TransitionSerializer, agreement)
+        actions.transition(request.user, agreement, body.validated_data["to"], body.validated_data["reason"])
         return self._detail(agreement)
 
-    @extend_schema(request=AmendmentSerializer, responses=VersionSerializer)
+    @extend_schema(request=AmendmentSerializer, responses={201: VersionSerializer, **CONFLICT})
     @action(detail=True, methods=["post"])
     def amendments(self, request, pk=None, **kwargs) -> Response:
-        agreement = self.working()
-        body = AmendmentSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = _write(actions.amend, request.user, agreement, dict(body.validated_data), request)
+        agreement = self.get_object()
+        body = self._input(AmendmentSerializer, agreement)
+        version = actions.amend(request.user, agreement, dict(body.validated_data))
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=VersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def versions(self, request, pk=None, **kwargs) -> Response:
         agreement = self.get_object()
         return Response(VersionSerializer(agreement.versions.order_by("number"), many=True).data)
 
-    @extend_schema(request=IssueSerializer, responses=IssueSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(
+        parameters=[OpenApiParameter("lang", str, enum=["fr", "en"], description="French unless `en`.")],
+        responses=_files(["application/pdf", documents.DOCX]),
+    )
+    @action(detail=True, methods=["get"], url_path=r"document/(?P<extension>pdf|docx)", filterset_class=None)
+    def document(self, request, pk=None, extension=None, **kwargs) -> HttpResponse:
+        """The agreement as a PDF or an editable DOCX (the download is logged)."""
+        agreement = self.get_object()
+        audit.record(request.user, AuditEvent.Action.EXPORT, agreement, {"format": extension})
+        return documents.download(agreement, extension, request.query_params.get("lang", ""))
+
+    # Parties and their contacts ---------------------------------------------------------------------------
+
+    @extend_schema(request=PartyInputSerializer, responses={201: PartySerializer, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def parties(self, request, pk=None, **kwargs) -> Response:
+        """Add a party: an organisation of the agreement's RLS (while a draft or in negotiation)."""
+        agreement = self.get_object()
+        body = self._input(PartyInputSerializer, agreement)
+        party = actions.add_party(request.user, agreement, dict(body.validated_data))
+        return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={**NO_CONTENT, **CONFLICT})
+    @action(detail=True, methods=["delete"], url_path=r"parties/(?P<party_id>\d+)")
+    def remove_party(self, request, pk=None, party_id=None, **kwargs) -> Response:
+        """Remove a party (two stay at least: 409)."""
+        party = get_object_or_404(Party, pk=party_id, agreement=self.get_object())
+        actions.remove_party(request.user, party)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ContactInputSerializer, responses={201: ContactSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], parser_classes=JSON_OR_UPLOAD)
+    def contacts(self, request, pk=None, **kwargs) -> Response:
+        """Record a party's signatory (with `signed_on` once signed) or respondent. Parties act for themselves:
+        only that party's representatives, or the RLS coordinator with the signed page as `evidence`."""
+        agreement = self.get_object()
+        body = self._input(ContactInputSerializer, agreement)
+        data = dict(body.validated_data)
+        contact = actions.add_contact(request.user, data.pop("party"), data)
+        return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={**NO_CONTENT, **CONFLICT})
+    @action(detail=True, methods=["delete"], url_path=r"contacts/(?P<contact_id>\d+)")
+    def remove_contact(self, request, pk=None, contact_id=None, **kwargs) -> Response:
+        contact = get_object_or_404(PartyContact, pk=contact_id, party__agreement=self.get_object())
+        actions.remove_contact(request.user, contact)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    # Negotiation log --------------------------------------------------------------------------------------
+
+    @extend_schema(responses=IssueSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def negotiation(self, request, pk=None, **kwargs) -> Response:
-        agreement = self.get_object() if request.method == "GET" else self.working()
-        if request.method == "POST":
-            body = IssueSerializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            data = dict(body.validated_data)
-            parties = {p.pk: p for p in agreement.parties.all()}
-            positions = {}
-            for row in data.pop("positions", []):
-                if row["party"] not in parties:
-                    raise exceptions.ValidationError(
-                        {"positions": _("Positions are those of the agreement's parties.")}
-                    )
-                positions[parties[row["party"]]] = (row["initial_position"], row["concession"])
-            _write(follow_up.log_issue, request.user, agreement, {**data, "positions": positions}, request=request)
-        issues = agreement.negotiation_issues.prefetch_related("positions").order_by("pk")
+        """The issues negotiated, each with the parties' positions."""
+        issues = self.get_object().negotiation_issues.prefetch_related("positions").order_by("pk")
         return Response(IssueSerializer(issues, many=True).data)
 
-    @extend_schema(request=ReportSerializer, responses=ReportSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
-    def reports(self, request, pk=None, **kwargs) -> Response:
-        agreement = self.get_object() if request.method == "GET" else self.working()
-        if request.method == "POST":
-            body = ReportSerializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            _write(follow_up.add_report, request.user, agreement, dict(body.validated_data), request)
-        return Response(ReportSerializer(agreement.reports.order_by("due_on", "pk"), many=True).data)
+    @extend_schema(request=IssueSerializer, responses={201: IssueSerializer, **CONFLICT})
+    @negotiation.mapping.post
+    def log_issue(self, request, pk=None, **kwargs) -> Response:
+        """Log an issue negotiated (while a draft or in negotiation; 409 once signed)."""
+        agreement = self.get_object()
+        body = self._input(IssueSerializer, agreement)
+        issue = follow_up.log_issue(request.user, agreement, body.to_data())
+        return Response(IssueSerializer(issue).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=ReportSerializer)
-    @action(detail=True, methods=["post"], url_path=r"reports/(?P<report_pk>\d+)/submit")
-    def submit_report(self, request, pk=None, report_pk=None, **kwargs) -> Response:
-        """File a report: `submitted_on`, `note` and an optional `file` (multipart)."""
-        agreement = self.working()
-        report = get_object_or_404(Report, pk=report_pk, agreement=agreement)
-        data = {"submitted_on": serializers.DateField(required=False).to_internal_value(request.data["submitted_on"])
-                if request.data.get("submitted_on") else None,
-                "note": request.data.get("note", ""), "file": request.FILES.get("file")}  # fmt: skip
-        _write(follow_up.submit_report, request.user, report, data, request)
-        report.refresh_from_db()
+    @extend_schema(request=IssueSerializer, responses={200: IssueSerializer, **CONFLICT})
+    @action(detail=True, methods=["patch"], url_path=r"negotiation/(?P<issue_id>\d+)")
+    def edit_issue(self, request, pk=None, issue_id=None, **kwargs) -> Response:
+        """Change an issue: the fields sent, and the positions of the parties sent."""
+        agreement = self.get_object()
+        issue = get_object_or_404(NegotiationIssue, pk=issue_id, agreement=agreement)
+        body = self._input(IssueSerializer, agreement, partial=True)
+        issue = follow_up.log_issue(request.user, agreement, body.to_data(issue), issue=issue)
+        return Response(IssueSerializer(issue).data)
+
+    # Funding and payments ---------------------------------------------------------------------------------
+
+    @extend_schema(request=AmountInputSerializer, responses={201: AmountSerializer})
+    @action(detail=True, methods=["post"])
+    def funding(self, request, pk=None, **kwargs) -> Response:
+        """Set the amount of a year (setting a year again replaces its amount)."""
+        agreement = self.get_object()
+        body = self._input(AmountInputSerializer, agreement)
+        line = follow_up.set_amount(request.user, agreement, dict(body.validated_data))
+        return Response(AmountSerializer(line).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=NO_CONTENT)
+    @action(detail=True, methods=["delete"], url_path=r"funding/(?P<amount_id>\d+)")
+    def remove_amount(self, request, pk=None, amount_id=None, **kwargs) -> Response:
+        line = get_object_or_404(FundingAmount, pk=amount_id, agreement=self.get_object())
+        follow_up.delete_amount(request.user, line)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses=PaymentSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def payments(self, request, pk=None, **kwargs) -> Response:
+        """The payment schedule."""
+        return Response(PaymentSerializer(self.get_object().payments.order_by("due_on", "pk"), many=True).data)
+
+    @extend_schema(request=PaymentSerializer, responses={201: PaymentSerializer})
+    @payments.mapping.post
+    def add_payment(self, request, pk=None, **kwargs) -> Response:
+        agreement = self.get_object()
+        body = self._input(PaymentSerializer, agreement)
+        payment = follow_up.add_payment(request.user, agreement, dict(body.validated_data))
+        return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PaidSerializer, responses={200: PaymentSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], url_path=r"payments/(?P<payment_id>\d+)/paid")
+    def mark_paid(self, request, pk=None, payment_id=None, **kwargs) -> Response:
+        """Mark a payment as paid (today unless `paid_on`; 409 if it already is)."""
+        agreement = self.get_object()
+        payment = get_object_or_404(Payment, pk=payment_id, agreement=agreement)
+        body = self._input(PaidSerializer, agreement)
+        payment = follow_up.mark_paid(request.user, payment, body.validated_data.get("paid_on"))
+        return Response(PaymentSerializer(payment).data)
+
+    # Accountability reports -------------------------------------------------------------------------------
+
+    @extend_schema(responses=ReportSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def reports(self, request, pk=None, **kwargs) -> Response:
+        """The reports due and filed."""
+        return Response(ReportSerializer(self.get_object().reports.order_by("due_on", "pk"), many=True).data)
+
+    @extend_schema(request=ReportSerializer, responses={201: ReportSerializer})
+    @reports.mapping.post
+    def add_report(self, request, pk=None, **kwargs) -> Response:
+        agreement = self.get_object()
+        body = self._input(ReportSerializer, agreement)
+        report = follow_up.add_report(request.user, agreement, dict(body.validated_data))
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SubmitReportSerializer, responses={200: ReportSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"], url_path=r"reports/(?P<report_id>\d+)/submit", parser_classes=JSON_OR_UPLOAD)
+    def submit_report(self, request, pk=None, report_id=None, **kwargs) -> Response:
+        """File a report, with its document (multipart) if any; 409 if it is already filed."""
+        agreement = self.get_object()
+        report = get_object_or_404(Report, pk=report_id, agreement=agreement)
+        body = self._input(SubmitReportSerializer, agreement)
+        report = follow_up.submit_report(request.user, report, dict(body.validated_data))
         return Response(ReportSerializer(report).data)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("lang", str, enum=["fr", "en"])],
-        responses={(200, "application/pdf"): bytes},
-    )
-    @action(detail=True, methods=["get"], url_path=r"document/(?P<extension>pdf|docx)")
-    def document(self, request, pk=None, extension=None, **kwargs) -> HttpResponse:
+    # Attachments ------------------------------------------------------------------------------------------
+
+    @extend_schema(responses=AttachmentSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def attachments(self, request, pk=None, **kwargs) -> Response:
+        """Every file of the agreement: annexes, signed pages, reports' files."""
+        files = self.get_object().attachments.order_by("-uploaded_at", "pk")
+        return Response(AttachmentSerializer(files, many=True).data)
+
+    @extend_schema(request={"multipart/form-data": AttachmentInputSerializer}, responses={201: AttachmentSerializer})
+    @attachments.mapping.post
+    def attach(self, request, pk=None, **kwargs) -> Response:
+        """Attach a file (multipart), checked by its content like on the page."""
         agreement = self.get_object()
-        audit.record(request.user, AuditEvent.Action.EXPORT, agreement, {"format": extension}, request)
-        return documents.download(agreement, extension, request.query_params.get("lang", ""))
+        body = self._input(AttachmentInputSerializer, agreement)
+        attachment = follow_up.attach(request.user, agreement, dict(body.validated_data))
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=_files(uploads.TYPES.values()))
+    @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)", filterset_class=None)
+    def attachment(self, request, pk=None, attachment_id=None, **kwargs) -> FileResponse:
+        """Download a file, with the type checked at upload (the download is logged)."""
+        attachment = get_object_or_404(Attachment, pk=attachment_id, agreement=self.get_object())
+        return uploads.download(request.user, attachment)
+
+    @extend_schema(request=None, responses={**NO_CONTENT, **CONFLICT})
+    @attachment.mapping.delete
+    def remove_attachment(self, request, pk=None, attachment_id=None, **kwargs) -> Response:
+        """Remove a file (409 for the signed page of a recorded signature)."""
+        attachment = get_object_or_404(Attachment, pk=attachment_id, agreement=self.get_object())
+        follow_up.delete_attachment(request.user, attachment)
+        return Response(status=status.HTTP_204_NO_CONTENT)

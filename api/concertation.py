@@ -1,26 +1,60 @@
-"""/api/v1 endpoints of the concertation module. Scoping and rules come from concertation.rules and actions."""
+"""/api/v1 endpoints of the concertation module: instances, memberships and delegations.
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q
+Serializers shape the input and offer the objects the user may pick; the actions (concertation.actions) check
+the permission and the scope of every object named, and api.errors turns their refusals into 400/403/409.
+"""
+
+from django.db import transaction
+from django.db.models import Model, Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from api.views import Pagination, as_api_error
+from api.views import Pagination
 from concertation.actions import instances as instance_actions
 from concertation.diagnosis import bourque_for
-from concertation.models import Instance, Membership
+from concertation.filters import InstanceFilter, MembershipFilter
+from concertation.models import Delegation, Instance, Membership
 from concertation.models.instances import BourqueType
 from concertation.rules import instances_for
 from registry import rules as registry_rules
 from registry.models import Territory
 
 
-class InstanceSerializer(serializers.ModelSerializer):
+class ScopedSerializer(serializers.ModelSerializer):
+    """Related fields offer what the request's user may pick (`scoped`: field → queryset helper taking the user),
+    so an id outside the user's scope answers like an id that does not exist."""
+
+    scoped: dict = {}
+    read_only_on_update: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        for name, helper in self.scoped.items():
+            field = fields[name]
+            target = getattr(field, "child_relation", field)
+            if not field.read_only:
+                target.queryset = helper(user)
+        if isinstance(self.instance, Model):  # an update: the object stays where it is
+            for name in self.read_only_on_update:
+                fields[name].read_only = True
+        return fields
+
+
+class InstanceSerializer(ScopedSerializer):
     bourque_type = serializers.SerializerMethodField()
     bourque_reason = serializers.SerializerMethodField()
     bourque_override = serializers.ChoiceField(choices=BourqueType.choices, required=False, allow_blank=True)
     rls = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.filter(kind=Territory.Kind.RLS))
+    scoped = {
+        "parent": instances_for,
+        "support_organization": registry_rules.organizations_for,
+        "secretariat_organization": registry_rules.organizations_for,
+    }
 
     class Meta:
         model = Instance
@@ -29,6 +63,8 @@ class InstanceSerializer(serializers.ModelSerializer):
             "rls", "mandate", "support_organization", "secretariat_organization", "is_public", "opened_on",
             "closed_on", "bourque_override", "bourque_override_reason",
         ]  # fmt: skip
+        # The model's constraints are checked by the actions, with their messages on their fields.
+        validators = []
 
     def _diagnosis(self, instance: Instance):
         cache = self.context.setdefault("_bourque", {})
@@ -43,55 +79,46 @@ class InstanceSerializer(serializers.ModelSerializer):
     def get_bourque_reason(self, instance: Instance) -> str:
         return self._diagnosis(instance).reason
 
-    def validate_rls(self, rls: Territory) -> Territory:
-        scope = registry_rules.scope_for(self.context["request"].user)
-        unchanged = self.instance is not None and self.instance.rls_id == rls.pk
-        if not (scope.is_admin or unchanged or rls.pk in scope.coordinated_rls):
-            raise serializers.ValidationError(_("You cannot create instances in this RLS."))
-        return rls
 
-    def validate(self, attrs: dict) -> dict:
-        opened = attrs.get("opened_on", getattr(self.instance, "opened_on", None))
-        closed = attrs.get("closed_on", getattr(self.instance, "closed_on", None))
-        if opened and closed and closed < opened:
-            raise serializers.ValidationError({"closed_on": _("The closing date cannot be before the opening date.")})
-        override = attrs.get("bourque_override", getattr(self.instance, "bourque_override", ""))
-        reason = attrs.get("bourque_override_reason", getattr(self.instance, "bourque_override_reason", ""))
-        if override and not reason.strip():
-            raise serializers.ValidationError({"bourque_override_reason": _("Justify the chosen Bourque type.")})
-        return attrs
+class MembershipSerializer(ScopedSerializer):
+    scoped = {
+        "instance": instances_for,
+        "organization": registry_rules.organizations_for,
+        "person": registry_rules.people_for,
+    }
+    read_only_on_update = ("instance",)
 
-
-class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = ["id", "instance", "organization", "person", "role", "start_date", "end_date"]
         validators = []
 
-    def validate_instance(self, instance: Instance) -> Instance:
-        user = self.context["request"].user
-        if not user.has_perm("concertation.change_instance", instance):
-            raise serializers.ValidationError(_("Only the instance's coordinators can change its members."))
-        return instance
 
-    def validate(self, attrs: dict) -> dict:
-        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
-        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
-        if start and end and end < start:
-            raise serializers.ValidationError({"end_date": _("The end date cannot be before the start date.")})
-        return attrs
+class DelegationInputSerializer(ScopedSerializer):
+    to_instance = serializers.PrimaryKeyRelatedField(
+        queryset=Instance.objects.none(), help_text="The instance where the member takes a delegate's seat."
+    )
+    start_date = serializers.DateField()
+    scoped = {"to_instance": instances_for}
+
+    class Meta:
+        model = Delegation
+        fields = ["to_instance", "start_date"]
 
 
-def _write(action, *args):
-    try:
-        return action(*args)
-    except DjangoValidationError as error:
-        raise as_api_error(error) from error
+class DelegationSerializer(serializers.ModelSerializer):
+    seat = MembershipSerializer(read_only=True, help_text="The delegate's seat in the other instance.")
+
+    class Meta:
+        model = Delegation
+        fields = ["id", "source", "seat"]
+        read_only_fields = fields
 
 
 class InstanceViewSet(viewsets.ModelViewSet):
     serializer_class = InstanceSerializer
     pagination_class = Pagination
+    filterset_class = InstanceFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -99,77 +126,63 @@ class InstanceViewSet(viewsets.ModelViewSet):
         current = Membership.objects.filter(
             Q(start_date__lte=today), Q(end_date__isnull=True) | Q(end_date__gte=today)
         ).select_related("organization")
-        qs = instances_for(self.request.user).prefetch_related(
-            Prefetch("memberships", queryset=current, to_attr="current_memberships")
+        return (
+            instances_for(self.request.user)
+            .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
+            .order_by("name", "pk")
         )
-        params = self.request.query_params
-        for field in ("kind", "basis", "level"):
-            if params.get(field):
-                qs = qs.filter(**{field: params[field]})
-        if params.get("rls"):
-            qs = qs.filter(rls_id=params["rls"])
-        if params.get("search"):
-            qs = qs.filter(name__icontains=params["search"])
-        return qs.order_by("name", "pk")
 
-    def check_object_permissions(self, request, obj) -> None:
-        super().check_object_permissions(request, obj)
-        if request.method in ("PUT", "PATCH") and not request.user.has_perm("concertation.change_instance", obj):
-            raise exceptions.PermissionDenied
-
+    @transaction.atomic
     def perform_create(self, serializer) -> None:
-        if not self.request.user.has_perm("concertation.add_instance"):
-            raise exceptions.PermissionDenied
         data = dict(serializer.validated_data)
         override = data.pop("bourque_override", ""), data.pop("bourque_override_reason", "")
-        instance = _write(instance_actions.create_instance, self.request.user, data, self.request)
+        instance = instance_actions.create_instance(self.request.user, data)
         if override[0]:
-            _write(instance_actions.override_bourque_type, self.request.user, instance, *override, self.request)
+            instance_actions.override_bourque_type(self.request.user, instance, *override)
         serializer.instance = instance
 
+    @transaction.atomic
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)
         override = data.pop("bourque_override", None), data.pop("bourque_override_reason", None)
-        instance = _write(instance_actions.update_instance, self.request.user, serializer.instance, data, self.request)
-        if override[0] is not None:
-            reason = override[1] if override[1] is not None else instance.bourque_override_reason
-            _write(
-                instance_actions.override_bourque_type, self.request.user, instance, override[0], reason, self.request
-            )
+        instance = instance_actions.update_instance(self.request.user, serializer.instance, data)
+        if override[0] is not None or override[1] is not None:
+            chosen = instance.bourque_override if override[0] is None else override[0]
+            reason = instance.bourque_override_reason if override[1] is None else override[1]
+            instance_actions.override_bourque_type(self.request.user, instance, chosen, reason)
         serializer.instance = instance
 
 
 class MembershipViewSet(viewsets.ModelViewSet):
     serializer_class = MembershipSerializer
     pagination_class = Pagination
+    filterset_class = MembershipFilter
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        qs = Membership.objects.filter(instance__in=instances_for(self.request.user)).select_related(
-            "organization", "person", "instance"
+        return (
+            Membership.objects.filter(instance__in=instances_for(self.request.user))
+            .select_related("organization", "person", "instance")
+            .order_by("instance_id", "start_date", "pk")
         )
-        params = self.request.query_params
-        if params.get("instance"):
-            qs = qs.filter(instance_id=params["instance"])
-        if params.get("organization"):
-            qs = qs.filter(organization_id=params["organization"])
-        return qs.order_by("instance_id", "start_date", "pk")
-
-    def check_object_permissions(self, request, obj) -> None:
-        super().check_object_permissions(request, obj)
-        if request.method in ("PUT", "PATCH") and not request.user.has_perm(
-            "concertation.change_instance", obj.instance
-        ):
-            raise exceptions.PermissionDenied
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         instance = data.pop("instance")
-        serializer.instance = _write(instance_actions.add_membership, self.request.user, instance, data, self.request)
+        serializer.instance = instance_actions.add_membership(self.request.user, instance, data)
 
     def perform_update(self, serializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("instance", None)
-        serializer.instance = _write(
-            instance_actions.update_membership, self.request.user, serializer.instance, data, self.request
+        serializer.instance = instance_actions.update_membership(
+            self.request.user, serializer.instance, dict(serializer.validated_data)
         )
+
+    @extend_schema(request=DelegationInputSerializer, responses={201: DelegationSerializer})
+    @action(detail=True, methods=["post"])
+    def delegations(self, request, pk=None, **kwargs) -> Response:
+        """Give this member a delegate's seat in another instance of the same RLS (the page's “Delegate”)."""
+        source = self.get_object()
+        body = DelegationInputSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        delegation = instance_actions.delegate(request.user, source, data["to_instance"], data["start_date"])
+        return Response(DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)

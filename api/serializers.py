@@ -1,18 +1,49 @@
-"""API representations. Validation reuses the registry's rules; writes go through registry.actions."""
+"""API representations of the registry. They shape the input and offer the user's choices; registry.actions checks
+the rules and writes."""
 
-from django.utils.translation import gettext as _
+from collections.abc import Callable
+
+from django.db.models import QuerySet
 from rest_framework import serializers
 
 from registry import rules as perms
-from registry.forms import organization_rules, territory_rules
 from registry.models import Affiliation, FundingLine, Organization, Person, Territory
 
 
-class FundingLineSerializer(serializers.ModelSerializer):
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """Accepts only what the user may choose: an id outside their scope is answered like an id that does not exist."""
+
+    def __init__(self, scope: Callable[..., QuerySet], **kwargs) -> None:
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.scope(getattr(self.context.get("request"), "user", None))
+
+
+class WholeItemSerializer(serializers.ModelSerializer):
+    """An item of a nested list replaces a whole record: its required fields stay required in a PATCH of the
+    parent (DRF would otherwise skip them, and the item would reach the action incomplete)."""
+
+    def validate(self, attrs: dict) -> dict:
+        if getattr(self.root, "partial", False):
+            missing = {
+                name: [field.error_messages["required"]]
+                for name, field in self.fields.items()
+                if field.required and not field.read_only and field.source not in attrs
+            }
+            if missing:
+                raise serializers.ValidationError(missing)
+        return attrs
+
+
+class FundingLineSerializer(WholeItemSerializer):
     class Meta:
         model = FundingLine
-        fields = ["year", "source", "amount", "funder"]
-        extra_kwargs = {"amount": {"min_value": 0}}
+        fields = ["id", "year", "source", "amount", "funder"]
+        read_only_fields = ["id"]
+        # Not negative: the action says so, in the same words for the pages and the API.
+        extra_kwargs = {"amount": {"min_value": None}}
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -27,51 +58,37 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "id", "name", "sector", "is_aca", "neq", "mission", "territories", "website", "email", "phone",
             "funding", "rls", "founded_year", "address", "postal_code", "is_public", "archived",
         ]  # fmt: skip
-        validators = []  # the name-per-RLS rule is checked in validate() with a clear message
+        validators = []  # one name per RLS: the action checks it, with the message of the pages
 
     def get_archived(self, org: Organization) -> bool:
         return org.archived_at is not None
 
-    def validate_rls(self, rls: Territory) -> Territory:
-        scope = perms.scope_for(self.context["request"].user)
-        unchanged = self.instance is not None and self.instance.rls_id == rls.pk
-        if not (scope.is_admin or unchanged or rls.pk in scope.coordinated_rls):
-            raise serializers.ValidationError(_("You cannot place an organisation in this RLS."))
-        return rls
-
     def validate(self, attrs: dict) -> dict:
-        merged = {
-            "name": attrs.get("name", getattr(self.instance, "name", "")),
-            "sector": attrs.get("sector", getattr(self.instance, "sector", None)),
-            "is_aca": attrs.get("is_aca", getattr(self.instance, "is_aca", False)),
-            "rls": attrs.get("rls", getattr(self.instance, "rls", None)),
-        }
-        errors = organization_rules(merged, self.instance.pk if self.instance else None)
-        if errors:
-            raise serializers.ValidationError(errors)
         if "funding_lines" in attrs:
             attrs["funding"] = attrs.pop("funding_lines")
         return attrs
 
 
-class AffiliationSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+class AffiliationSerializer(WholeItemSerializer):
+    organization = ScopedRelatedField(lambda user: perms.editable_organizations_for(user).active())
 
     class Meta:
         model = Affiliation
         fields = ["id", "organization", "title", "start_date", "end_date"]
         read_only_fields = ["id"]
-        validators = []
+        validators = []  # the end date before the start date: the action says so next to end_date
 
-    def validate(self, attrs: dict) -> dict:
-        start, end = attrs.get("start_date"), attrs.get("end_date")
-        if start and end and end < start:
-            raise serializers.ValidationError({"end_date": _("The end date cannot be before the start date.")})
-        return attrs
+
+class EndAffiliationSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    affiliations = AffiliationSerializer(many=True, required=False)
+    affiliations = AffiliationSerializer(
+        many=True,
+        required=False,
+        help_text="On update, replaces the affiliations with organisations the user manages; the others are kept.",
+    )
     archived = serializers.SerializerMethodField()
 
     class Meta:
@@ -82,24 +99,6 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def get_archived(self, person: Person) -> bool:
         return person.archived_at is not None
-
-    def validate_affiliations(self, items: list[dict]) -> list[dict]:
-        user = self.context["request"].user
-        editable = set(perms.editable_organizations_for(user).values_list("pk", flat=True))
-        for item in items:
-            if item["organization"].pk not in editable:
-                raise serializers.ValidationError(
-                    _("You cannot affiliate people with “%(name)s”.") % {"name": item["organization"].name}
-                )
-        return items
-
-    def validate(self, attrs: dict) -> dict:
-        user = self.context["request"].user
-        if self.instance is None and not perms.scope_for(user).is_admin and not attrs.get("affiliations"):
-            raise serializers.ValidationError(
-                {"affiliations": _("Give at least one affiliation with an organisation you manage.")}
-            )
-        return attrs
 
 
 class TerritorySerializer(serializers.ModelSerializer):
@@ -127,25 +126,3 @@ class TerritorySerializer(serializers.ModelSerializer):
             year=figure.year if figure else None,
         )
         return data
-
-    def validate_parent(self, parent: Territory | None) -> Territory | None:
-        user = self.context["request"].user
-        unchanged = self.instance is not None and self.instance.parent_id == (parent.pk if parent else None)
-        if parent is not None and not unchanged and not user.has_perm("registry.change_territory", parent):
-            raise serializers.ValidationError(_("You cannot add territories under this one."))
-        if parent is None and not unchanged and not perms.scope_for(user).is_admin:
-            raise serializers.ValidationError(_("Choose the territory this one belongs to."))
-        return parent
-
-    def validate(self, attrs: dict) -> dict:
-        merged = {
-            "kind": attrs.get("kind", getattr(self.instance, "kind", None)),
-            "parent": attrs["parent"] if "parent" in attrs else getattr(self.instance, "parent", None),
-            "population": attrs.get("population"),
-            "population_65_plus": attrs.get("population_65_plus"),
-            "year": attrs.get("year"),
-        }
-        errors = territory_rules(merged, self.instance)
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs

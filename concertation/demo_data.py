@@ -51,8 +51,7 @@ from core import audit
 from core.models import AuditEvent
 from registry import actions as registry_actions
 from registry import demo_data as registry_demo
-from registry.demo_data import Org
-from registry.management.commands.load_demo import person_email
+from registry.demo_data import Org, person_email
 from registry.models import Organization, Person, Territory
 
 # Organisations that sat on the assembly in its early years and no longer exist (archived in the registry).

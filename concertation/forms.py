@@ -1,17 +1,36 @@
-"""Forms of the concertation pages (instances, memberships, delegations)."""
+"""Forms of the concertation pages (instances, memberships, delegations).
+
+Forms shape the input and offer the choices the user may pick (concertation.rules); the actions hold the rules.
+"""
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from concertation import rules as scope
 from concertation.models import Instance, Membership
 from concertation.models.instances import BourqueType
 from core.forms import DateInput
-from registry import rules as registry_rules
-from registry.models import Affiliation, Organization, Person, Territory
+from registry.models import Organization, Territory
+from registry.rules import under_paths
 
 
-class InstanceForm(forms.ModelForm):
+class InputForm(forms.ModelForm):
+    """A model form that only shapes input: its fields come from the model, but the object is validated by the
+    action (full_clean and the rules), whose refusals the page shows next to the same fields."""
+
+    def _post_clean(self):
+        # ModelForm would validate the model here (its constraints included), saying a refusal twice.
+        pass
+
+
+def _kept(queryset, current_pk: int | None):
+    """The choices, plus the current value even if it no longer is among them (an archived organisation)."""
+    model = queryset.model
+    return model.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=current_pk)) if current_pk else queryset
+
+
+class InstanceForm(InputForm):
     class Meta:
         model = Instance
         fields = [
@@ -22,38 +41,19 @@ class InstanceForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = registry_rules.scope_for(user)
-        rls = Territory.objects.filter(kind=Territory.Kind.RLS)
-        if not scope.is_admin:
-            allowed = set(scope.coordinated_rls) | ({self.instance.rls_id} if self.instance.pk else set())
-            rls = rls.filter(pk__in=allowed)
+        rls = _kept(scope.rls_for(user), self.instance.rls_id)
         self.fields["rls"].queryset = rls
         if not self.instance.pk and rls.count() == 1:
             self.fields["rls"].initial = rls.first()
         paths = rls.values_list("path", flat=True)
-        self.fields["territory"].queryset = Territory.objects.filter(registry_rules.under_paths(paths)).order_by("path")
-        parents = Instance.objects.filter(rls__in=rls)
+        self.fields["territory"].queryset = Territory.objects.filter(under_paths(paths)).order_by("path")
+        parents = scope.instances_for(user).filter(rls__in=rls)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
-        orgs = Organization.objects.active().filter(rls__in=rls)
-        self.fields["support_organization"].queryset = orgs
-        self.fields["secretariat_organization"].queryset = orgs
-
-    def clean(self):
-        cleaned = super().clean()
-        opened, closed = cleaned.get("opened_on"), cleaned.get("closed_on")
-        if opened and closed and closed < opened:
-            self.add_error("closed_on", _("The closing date cannot be before the opening date."))
-        if cleaned.get("basis") == Instance.Basis.TERRITORIAL and not cleaned.get("territory"):
-            self.add_error("territory", _("A territorial instance needs its territory."))
-        parent = cleaned.get("parent")
-        if parent and cleaned.get("rls") and parent.rls_id != cleaned["rls"].pk:
-            self.add_error("parent", _("The parent instance must belong to the same RLS."))
-        return cleaned
-
-    def validate_constraints(self, exclude=None):
-        pass
+        for name in ("support_organization", "secretariat_organization"):
+            orgs = Organization.objects.active().filter(rls__in=rls)
+            self.fields[name].queryset = _kept(orgs, getattr(self.instance, f"{name}_id"))
 
 
 class BourqueOverrideForm(forms.Form):
@@ -64,14 +64,8 @@ class BourqueOverrideForm(forms.Form):
     )
     reason = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("bourque_type") and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Justify the chosen Bourque type."))
-        return cleaned
 
-
-class MembershipForm(forms.ModelForm):
+class MembershipForm(InputForm):
     class Meta:
         model = Membership
         fields = ["organization", "person", "role", "start_date", "end_date"]
@@ -79,37 +73,22 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, instance_obj: Instance, **kwargs):
         super().__init__(*args, **kwargs)
-        # Organisations of the health region (regional organisations sit on local tables too).
-        region_orgs = Organization.objects.active().filter(rls__parent_id=instance_obj.rls.parent_id)
-        self.fields["organization"].queryset = region_orgs.order_by("name")
-        affiliated = Affiliation.objects.filter(
-            person=OuterRef("pk"), organization__rls__parent_id=instance_obj.rls.parent_id
+        # The instance draws on its RLS's registry; the person must be affiliated with the chosen organisation.
+        orgs = _kept(
+            scope.organizations_of(instance_obj).filter(archived_at__isnull=True), self.instance.organization_id
         )
-        self.fields["person"].queryset = (
-            Person.objects.active().filter(Exists(affiliated)).order_by("last_name", "first_name")
-        )
+        self.fields["organization"].queryset = orgs.order_by("name")
+        people = _kept(scope.people_of(instance_obj).filter(archived_at__isnull=True), self.instance.person_id)
+        self.fields["person"].queryset = people.order_by("last_name", "first_name")
         self.fields["person"].help_text = _("Optional: the person who represents the organisation.")
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date cannot be before the start date."))
-        person, org = cleaned.get("person"), cleaned.get("organization")
-        if person and org and not person.affiliations.filter(organization=org).exists():
-            self.add_error("person", _("This person is not affiliated with the organisation."))
-        return cleaned
-
-    def validate_constraints(self, exclude=None):
-        pass
 
 
 class DelegationForm(forms.Form):
     to_instance = forms.ModelChoiceField(label=_("Seat in the instance"), queryset=Instance.objects.none())
     start_date = forms.DateField(label=_("From"), widget=DateInput())
 
-    def __init__(self, *args, source: Membership, choices, **kwargs):
+    def __init__(self, *args, source: Membership, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.source = source
-        # Same-RLS instances come first; the action refuses any other with a clear message.
-        self.fields["to_instance"].queryset = choices.exclude(pk=source.instance_id).order_by("name")
+        choices = scope.instances_for(user).filter(rls_id=source.instance.rls_id).exclude(pk=source.instance_id)
+        self.fields["to_instance"].queryset = choices.order_by("name")

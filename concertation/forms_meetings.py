@@ -3,17 +3,14 @@
 import datetime
 
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from concertation import rules as scope
+from concertation.forms import InputForm
 from concertation.models import AgendaItem, Attendance, Decision, FollowUp, Meeting, Membership
 from core.forms import DateInput
-from registry.models import Affiliation, Organization, Person
-
-END_BEFORE_START = _("The end time must be later than the start time: a meeting must end after it starts.")
-VOTE_COUNT_REQUIRED = _("Required for a vote.")
-VOTE_COUNT_FORBIDDEN = _("Counts are recorded only for a vote.")
+from registry.models import Affiliation, Person
 
 
 class TimeInput(forms.TimeInput):
@@ -43,12 +40,9 @@ class MeetingForm(forms.Form):
         cleaned = super().clean()
         day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
         if day and start and end:
-            if end <= start:
-                self.add_error("end_time", END_BEFORE_START)
-            else:
-                tz = timezone.get_current_timezone()
-                cleaned["starts_at"] = datetime.datetime.combine(day, start, tzinfo=tz)
-                cleaned["ends_at"] = datetime.datetime.combine(day, end, tzinfo=tz)
+            tz = timezone.get_current_timezone()
+            cleaned["starts_at"] = datetime.datetime.combine(day, start, tzinfo=tz)
+            cleaned["ends_at"] = datetime.datetime.combine(day, end, tzinfo=tz)
         return cleaned
 
 
@@ -118,16 +112,6 @@ class AttendanceForm(forms.Form):
             for m in self.memberships
         ]
 
-    def clean(self):
-        cleaned = super().clean()
-        for m in self.memberships:
-            substitute = cleaned.get(f"substitute_{m.pk}")
-            if substitute is None:
-                continue
-            if cleaned.get(f"status_{m.pk}") != Attendance.Status.PRESENT:
-                self.add_error(f"substitute_{m.pk}", _("A substitute is recorded only when the organisation attends."))
-        return cleaned
-
     def attendance(self) -> list[tuple[Membership, str, Person | None]]:
         return [
             (
@@ -139,7 +123,7 @@ class AttendanceForm(forms.Form):
         ]
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(InputForm):
     class Meta:
         model = Decision
         fields = ["agenda_item", "text", "mode", "votes_for", "votes_against", "abstentions", "dissent"]
@@ -153,27 +137,15 @@ class DecisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("order")
 
-    def clean(self):
-        cleaned = super().clean()
-        counts = ("votes_for", "votes_against", "abstentions")
-        if cleaned.get("mode") == Decision.Mode.VOTE:
-            for name in counts:
-                if cleaned.get(name) is None and name not in self.errors:
-                    self.add_error(name, VOTE_COUNT_REQUIRED)
-        elif cleaned.get("mode"):
-            for name in counts:
-                if cleaned.get(name) is not None:
-                    self.add_error(name, VOTE_COUNT_FORBIDDEN)
-        return cleaned
+
+def follow_up_owners(meeting: Meeting):
+    """Who may be named owner of a follow-up item: the organisations sitting on the instance on the meeting's
+    date, and the people affiliated with them (the pages and the API offer the same choices)."""
+    orgs = scope.member_organizations(meeting).order_by("name")
+    return orgs, scope.people_affiliated_with(orgs).order_by("last_name", "first_name")
 
 
-def member_organizations(meeting: Meeting):
-    day = timezone.localdate(meeting.starts_at)
-    ids = meeting.instance.memberships.active_on(day).values("organization_id")
-    return Organization.objects.filter(pk__in=ids).order_by("name")
-
-
-class FollowUpForm(forms.ModelForm):
+class FollowUpForm(InputForm):
     class Meta:
         model = FollowUp
         fields = ["description", "agenda_item", "owner_organization", "owner_person", "due_date", "status"]
@@ -182,19 +154,10 @@ class FollowUpForm(forms.ModelForm):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.order_by("order")
-        orgs = member_organizations(meeting)
+        orgs, people = follow_up_owners(meeting)
         self.fields["owner_organization"].queryset = orgs
         self.fields["owner_organization"].help_text = _("An organisation that sits on the instance.")
-        self.fields["owner_person"].queryset = Person.objects.filter(
-            Exists(Affiliation.objects.filter(person=OuterRef("pk"), organization__in=orgs))
-        ).order_by("last_name", "first_name")
-
-    def clean(self):
-        cleaned = super().clean()
-        org, person = cleaned.get("owner_organization"), cleaned.get("owner_person")
-        if org and person and not person.affiliations.filter(organization=org).exists():
-            self.add_error("owner_person", _("This person is not affiliated with the responsible organisation."))
-        return cleaned
+        self.fields["owner_person"].queryset = people
 
 
 class FollowUpStatusForm(forms.Form):

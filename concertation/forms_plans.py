@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from concertation import rules as scope
+from concertation.forms import InputForm
 from concertation.models import Action, ActionPlan, Demarche, DemarcheStage, Indicator, Instance, Objective
-from core.forms import DatedForm, DateInput
+from core.forms import DateInput
 from registry import rules as registry_rules
 from registry.models import Organization, Territory
 
@@ -22,7 +24,7 @@ class DemarcheForm(forms.ModelForm):
         }
 
 
-class StageForm(DatedForm):
+class StageForm(InputForm):
     class Meta:
         model = DemarcheStage
         fields = ["status", "start_date", "end_date", "deliverables"]
@@ -36,7 +38,7 @@ class StageForm(DatedForm):
         }
 
 
-class ActionPlanForm(DatedForm):
+class ActionPlanForm(InputForm):
     class Meta:
         model = ActionPlan
         fields = ["title", "demarche", "start_date", "end_date"]
@@ -57,12 +59,7 @@ class ObjectiveForm(forms.ModelForm):
         help_texts = {"title": _("Few objectives, some achievable in the short and medium term.")}
 
 
-def _organizations_for(instance_obj: Instance):
-    # Organisations of the health region: regional organisations take part in local plans too.
-    return Organization.objects.active().filter(rls__parent_id=instance_obj.rls.parent_id).order_by("name")
-
-
-class ActionForm(forms.ModelForm):
+class ActionForm(InputForm):
     class Meta:
         model = Action
         fields = ["title", "lead", "contributors", "resources", "deadline", "status"]
@@ -78,35 +75,26 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, instance_obj: Instance, **kwargs):
         super().__init__(*args, **kwargs)
-        orgs = _organizations_for(instance_obj)
-        if self.instance.pk:
-            # Keep organisations already chosen even if they are no longer in the region's active list.
-            kept = list(self.instance.contributors.values_list("pk", flat=True)) + [self.instance.lead_id]
-            orgs = Organization.objects.filter(pk__in=orgs.values("pk")) | Organization.objects.filter(pk__in=kept)
-            orgs = orgs.order_by("name")
-        self.fields["lead"].queryset = orgs
-        self.fields["contributors"].queryset = orgs
-
-    def clean(self):
-        cleaned = super().clean()
-        lead, contributors = cleaned.get("lead"), cleaned.get("contributors")
-        if lead and contributors and lead in contributors:
-            cleaned["contributors"] = [o for o in contributors if o != lead]
-        return cleaned
+        self.fields["lead"].queryset = self.fields["contributors"].queryset = action_organizations(
+            instance_obj, self.instance
+        )
 
 
-class IndicatorForm(forms.ModelForm):
+def action_organizations(instance_obj: Instance, action: Action | None = None):
+    """The active organisations of the instance's RLS, and those an existing action already names."""
+    orgs = scope.organizations_of(instance_obj).filter(archived_at__isnull=True)
+    if action is not None and action.pk:
+        kept = [*action.contributors.values_list("pk", flat=True), action.lead_id]
+        orgs = Organization.objects.filter(pk__in=orgs.values("pk")) | Organization.objects.filter(pk__in=kept)
+    return orgs.order_by("name")
+
+
+class IndicatorForm(InputForm):
     class Meta:
         model = Indicator
         fields = ["name", "unit", "target", "measured", "measured_on"]
         widgets = {"measured_on": DateInput()}
         help_texts = {"unit": _("For example: people reached, activities, %.")}
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("measured") is not None and not cleaned.get("measured_on"):
-            cleaned["measured_on"] = timezone.localdate()
-        return cleaned
 
 
 # Concertation load -------------------------------------------------------------------------------------

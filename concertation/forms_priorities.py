@@ -3,27 +3,29 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from concertation.models import Candidate, Instance, PriorityExercise, Workshop
-from registry.models import Organization, Person
+from concertation import rules as scope
+from concertation.forms import InputForm
+from concertation.models import Candidate, PriorityExercise, Workshop
+from registry.models import Person
 
 
-class ExerciseForm(forms.ModelForm):
+class ExerciseForm(InputForm):
     class Meta:
         model = PriorityExercise
         fields = ["title", "description", "method", "points_per_voter", "threshold", "secret"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def clean_threshold(self) -> int:
-        threshold = self.cleaned_data["threshold"]
-        if not 1 <= threshold <= 99:
-            raise forms.ValidationError(_("The threshold is a percentage between 1 and 99."))
-        return threshold
 
-    def validate_constraints(self, exclude=None):
-        pass
+def candidate_proposers(exercise: PriorityExercise):
+    """Whom a coordinator may name as proposer: the instance's member organisations and the RLS's other
+    instances (local committees bring priorities to the assembly)."""
+    instance = exercise.instance
+    members = instance.memberships.values("organization")
+    organizations = scope.organizations_of(instance).filter(pk__in=members).order_by("name")
+    return organizations, scope.instances_of(instance).exclude(pk=instance.pk).order_by("name")
 
 
-class CandidateForm(forms.ModelForm):
+class CandidateForm(InputForm):
     class Meta:
         model = Candidate
         fields = ["title", "description", "origin", "proposed_by", "proposed_by_instance"]
@@ -31,16 +33,12 @@ class CandidateForm(forms.ModelForm):
 
     def __init__(self, *args, exercise: PriorityExercise, **kwargs):
         super().__init__(*args, **kwargs)
-        instance = exercise.instance
-        members = instance.memberships.values("organization")
-        self.fields["proposed_by"].queryset = Organization.objects.filter(pk__in=members).order_by("name")
-        # Local committees (any instance of the RLS) may bring priorities to the assembly.
-        self.fields["proposed_by_instance"].queryset = Instance.objects.filter(rls_id=instance.rls_id).exclude(
-            pk=instance.pk
+        self.fields["proposed_by"].queryset, self.fields["proposed_by_instance"].queryset = candidate_proposers(
+            exercise
         )
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(InputForm):
     """A member's proposal: on behalf of an organisation they represent or a committee they coordinate."""
 
     class Meta:
@@ -58,14 +56,8 @@ class ProposalForm(forms.ModelForm):
         if not organizations.exists():
             del self.fields["proposed_by"]
 
-    def clean(self) -> dict:
-        data = super().clean()
-        if not (data.get("proposed_by") or data.get("proposed_by_instance")):
-            raise forms.ValidationError(_("Say on whose behalf you propose this priority."))
-        return data
 
-
-class WorkshopForm(forms.ModelForm):
+class WorkshopForm(InputForm):
     class Meta:
         model = Workshop
         fields = ["name", "participants"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -112,15 +113,21 @@ def _readable_value(field, value) -> str:
     return str(value)
 
 
+def _model_field(model: type[models.Model], name: str) -> models.Field | None:
+    """None for a key that is not a field of the model (territories list, funding, a free-form key)."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
 def readable_changes(model: type[models.Model], changes: dict) -> list[tuple[str, str, str]]:
     """(label, before, after) rows for a history page: field names and codes as the user reads them."""
     rows = []
     for name, values in changes.items():
-        try:
-            field = model._meta.get_field(name)
-            label = str(field.verbose_name)
-        except Exception:  # not a model field (territories list, funding, a free-form key)
-            field, label = None, str(EXTRA_LABELS.get(name, name.replace("_", " ")))
+        field = _model_field(model, name)
+        label = str(field.verbose_name if field else EXTRA_LABELS.get(name, name.replace("_", " ")))
         before, after = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
         rows.append((label[:1].upper() + label[1:], _readable_value(field, before), _readable_value(field, after)))
     return rows

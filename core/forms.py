@@ -15,11 +15,11 @@ class DatedForm(forms.ModelForm):
     """End date on or after start date, said next to the end date; the action checks it again."""
 
     def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        super().clean()
+        start, end = self.cleaned_data.get("start_date"), self.cleaned_data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", END_BEFORE_START)
-        return cleaned
+        return self.cleaned_data
 
     def validate_constraints(self, exclude=None):
         # The database constraints are checked by the action (full_clean) with the same message.

@@ -14,7 +14,7 @@ site_root: ContextVar[str | None] = ContextVar("site_root", default=None)
 
 
 def absolute_url(path: str) -> str:
-    root = site_root.get() or getattr(settings, "SITE_URL", "")
+    root = site_root.get() or str(getattr(settings, "SITE_URL", ""))
     return root.rstrip("/") + path
 
 

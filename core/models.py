@@ -84,6 +84,9 @@ class AuditEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("failed sign-in")
         LOGOUT = "logout", _("signed out")
         TOKEN = "token", _("API token")
+        PASSWORD_CHANGE = "password_change", _("password changed")
+        PASSWORD_RESET_REQUEST = "password_reset", _("password reset requested")
+        PASSWORD_RESET = "password_reset_done", _("password reset completed")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -2,6 +2,7 @@
 show its refusal next to the field, history pages."""
 
 from collections.abc import Callable
+from typing import Protocol
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django_htmx.middleware import HtmxDetails
 
 from core import audit
 from core.errors import Conflict
@@ -18,12 +20,24 @@ from core.models import AuditEvent
 PAGE_SIZE = 50
 
 
+class HtmxRequest(HttpRequest):
+    """A request as django_htmx's middleware leaves it (for the type checker)."""
+
+    htmx: HtmxDetails
+
+
+class HasPage(Protocol):
+    """What a form page goes back to: an object with its own page."""
+
+    def get_absolute_url(self) -> str: ...
+
+
 def get_visible(queryset: QuerySet, pk: int):
     """The object if it is among what the user may see (their scoped queryset), else 404: nothing is said of it."""
     return get_object_or_404(queryset, pk=pk)
 
 
-def list_page(request: HttpRequest, filterset, template: str, partial: str, extra: dict) -> HttpResponse:
+def list_page(request: HtmxRequest, filterset, template: str, partial: str, extra: dict) -> HttpResponse:
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -47,7 +61,7 @@ def error_status(form: Form, error: ValidationError | None = None) -> int:
 
 
 def form_page(
-    request: HttpRequest, form: Form, *, title: str, back: Model, save: Callable, success: str,
+    request: HttpRequest, form: Form, *, title: str, back: HasPage, save: Callable, success: str,
     template: str = "form.html", extra: dict | None = None,
 ) -> HttpResponse:  # fmt: skip
     """Validate, call the action, say so and go back; a refusal shows next to its field (400, or 409 when the

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "concertation",
     "agreements",
     "api",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -143,12 +144,27 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Login throttling: 5 failures for one username from one address lock it for 15 minutes.
+# Login throttling (docs/deployment.md): 5 failures for one username from one address lock that pair for
+# 15 minutes; 20 failures from one address, whatever the usernames (password spraying), lock the address.
 AXES_FAILURE_LIMIT = 5
+LOGIN_FAILURE_LIMIT_PER_CLIENT = 20  # read by core.backends.LockoutHandler
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "core.backends.LockoutHandler"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Password reset: (requests, seconds) per e-mail address (past it nothing is sent, silently) and per client
+# address (past it, 429). Counted in the default cache, which several server processes must share for the limits
+# to hold: REDIS_URL (e.g. redis://127.0.0.1:6379/1) puts it in Redis; MAILLAGE_CACHE=database keeps it in the
+# database (run `manage.py createcachetable` once).
+PASSWORD_RESET_LIMITS = {"address": (3, 60 * 60), "client": (10, 60 * 60)}
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+    }
+elif os.environ.get("MAILLAGE_CACHE") == "database":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "maillage_cache"}}
 
 # Internationalisation: French (Quebec) first, complete English.
 LANGUAGE_CODE = "fr"
@@ -243,6 +259,8 @@ SPECTACULAR_SETTINGS = {
         "WorkStatusEnum": "concertation.models.plans.WorkStatus",
         "ExerciseStatusEnum": "concertation.models.priorities.PriorityExercise.Status",
         "AgreementStatusEnum": "agreements.models.agreements.Status",
+        "AttachmentKindEnum": "agreements.models.follow_up.Attachment.Kind",
+        "ContactRoleEnum": "agreements.models.agreements.PartyContact.Role",
     },
 }
 

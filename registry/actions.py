@@ -1,22 +1,72 @@
-"""Every write to the registry goes through these functions: atomic, audited, taking the acting user."""
+"""Every write to the registry goes through these functions: atomic, audited, taking the acting user.
 
+Each one checks the user's permission and the scope of every object it references (core.guard), then the
+registry's rules (ACA only for community organisations, one name per RLS, dates in order, the territorial tree),
+so the pages, the API and the imports refuse the same input with the same message on the same field.
+"""
+
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import audit
+from core import audit, guard
+from core.errors import Conflict
 from core.models import AuditEvent
+from registry import rules as perms
 from registry.models import Affiliation, FundingLine, Organization, Person, Territory, TerritoryPopulation
 
 ORGANIZATION_FIELDS = [
     "name", "sector", "is_aca", "neq", "mission", "founded_year", "rls", "email", "phone",
     "address", "postal_code", "website", "is_public",
 ]  # fmt: skip
+FUNDING_FIELDS = ["year", "source", "amount", "funder"]
 PERSON_FIELDS = ["first_name", "last_name", "email", "phone", "position", "decision_level"]
+AFFILIATION_FIELDS = ["organization", "title", "start_date", "end_date"]
 TERRITORY_FIELDS = ["name", "kind", "parent", "code", "description"]
+
+# A territory sits under one of a higher rank (an MRC under an RLS, never the reverse).
+KIND_RANK: dict[str, int] = {
+    Territory.Kind.PROVINCE: 0,
+    Territory.Kind.HEALTH_REGION: 1,
+    Territory.Kind.RLS: 2,
+    Territory.Kind.MRC: 3,
+    Territory.Kind.CLSC: 3,
+    Territory.Kind.MUNICIPALITY: 4,
+    Territory.Kind.COMMUNITY: 5,
+}
+
+
+def _apply(instance: models.Model, data: dict[str, Any], fields: list[str]) -> None:
+    for name in fields:
+        if name in data:
+            setattr(instance, name, data[name])
+
+
+def _validate(instance: models.Model, rules: dict[str, str], **options: Any) -> None:
+    """The rules' messages and the model's own checks of the other fields, raised together, by field.
+
+    Callers pass validate_constraints=False where the rules cover the model's constraints with clearer messages."""
+    errors: dict[str, list[str]] = {field: [message] for field, message in rules.items()}
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _under(field: str, error: ValidationError) -> ValidationError:
+    """A nested item's refusal (a funding line, an affiliation) said under the list's field."""
+    return ValidationError({field: error.messages})
+
+
+# Organisations ------------------------------------------------------------------------------
 
 
 def _organization_state(org: Organization) -> dict[str, Any]:
@@ -26,85 +76,122 @@ def _organization_state(org: Organization) -> dict[str, Any]:
     return state
 
 
-def _apply(instance, data: dict[str, Any], fields: list[str]) -> None:
-    for name in fields:
-        if name in data:
-            setattr(instance, name, data[name])
+def _check_organization_scope(user, org: Organization, data: dict[str, Any]) -> None:
+    """An organisation goes in an RLS the user coordinates (or stays where it is) and serves territories of that
+    RLS (or keeps those it serves)."""
+    rls = data.get("rls", org.rls if org.rls_id else None)
+    if rls is not None and rls.pk != org.rls_id:
+        guard.within(perms.placeable_rls_for(user), rls, "rls")
+    if data.get("territories"):
+        current = Territory.objects.filter(pk__in=org.territories.all()) if org.pk else Territory.objects.none()
+        served = Territory.objects.filter(path__startswith=rls.path) if rls is not None else Territory.objects.none()
+        guard.within(served | current, data["territories"], "territories")
 
 
-# Organisations ------------------------------------------------------------------------------
+def _name_taken(org: Organization) -> bool:
+    wanted = (org.name or "").strip()
+    if not wanted or org.rls_id is None:
+        return False
+    # Compared in Python: SQLite ignores case for ASCII letters only, and French names have accents (É, À).
+    others = Organization.objects.filter(rls_id=org.rls_id).exclude(pk=org.pk)
+    same_length = others.alias(length=Length("name")).filter(length=len(wanted)).values_list("name", flat=True)
+    return any(other.casefold() == wanted.casefold() for other in same_length)
 
 
-@transaction.atomic
-def create_organization(acting_user, data: dict[str, Any], request=None) -> Organization:
-    org = Organization()
+def _organization_rules(org: Organization) -> dict[str, str]:
+    """The model's two constraints, said next to the field to change."""
+    errors = {}
+    if org.is_aca and org.sector != Organization.Sector.COMMUNITY:
+        errors["is_aca"] = _("Only community organisations can be recognised as ACA; untick it or change the sector.")
+    if _name_taken(org):
+        errors["name"] = _(
+            "An organisation named “%(name)s” already exists in %(rls)s. "
+            "Choose another name, or edit the existing organisation."
+        ) % {"name": org.name, "rls": org.rls}
+    return errors
+
+
+def _save_organization(acting_user, org: Organization, data: dict[str, Any]) -> None:
+    _check_organization_scope(acting_user, org, data)
     _apply(org, data, ORGANIZATION_FIELDS)
-    org.full_clean()
+    _validate(org, _organization_rules(org), validate_constraints=False)
     org.save()
     if "territories" in data:
         org.territories.set(data["territories"])
     if "funding" in data:
-        _replace_funding(org, data["funding"])
-    audit.record(acting_user, AuditEvent.Action.CREATE, org, audit.diff({}, _organization_state(org)), request)
+        org.funding_lines.all().delete()
+        for line in data["funding"]:
+            try:
+                _new_funding_line(org, line)
+            except ValidationError as error:
+                raise _under("funding", error) from error
+
+
+@transaction.atomic
+def create_organization(acting_user, data: dict[str, Any]) -> Organization:
+    guard.require(acting_user, "registry.add_organization")
+    org = Organization()
+    _save_organization(acting_user, org, data)
+    audit.record(acting_user, AuditEvent.Action.CREATE, org, audit.diff({}, _organization_state(org)))
     return org
 
 
 @transaction.atomic
-def update_organization(acting_user, org: Organization, data: dict[str, Any], request=None) -> Organization:
+def update_organization(acting_user, org: Organization, data: dict[str, Any]) -> Organization:
+    guard.require(acting_user, "registry.change_organization", org)
     before = _organization_state(org)
-    _apply(org, data, ORGANIZATION_FIELDS)
-    org.full_clean()
-    org.save()
-    if "territories" in data:
-        org.territories.set(data["territories"])
-    if "funding" in data:
-        _replace_funding(org, data["funding"])
+    _save_organization(acting_user, org, data)
     changes = audit.diff(before, _organization_state(org))
     if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, org, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, org, changes)
     return org
 
 
-def _replace_funding(org: Organization, lines: list[dict[str, Any]]) -> None:
-    org.funding_lines.all().delete()
-    for line in lines:
-        funding = FundingLine(organization=org, **line)
-        funding.full_clean()
-        funding.save()
-
-
-@transaction.atomic
-def add_funding_line(acting_user, org: Organization, data: dict[str, Any], request=None) -> FundingLine:
-    line = FundingLine(organization=org, **data)
-    line.full_clean()
+def _new_funding_line(org: Organization, data: dict[str, Any]) -> FundingLine:
+    line = FundingLine(organization=org)
+    _apply(line, data, FUNDING_FIELDS)
+    rules = {}
+    if line.amount is not None and line.amount < 0:
+        rules["amount"] = _("The amount cannot be negative.")
+    _validate(line, rules, validate_constraints=False)
     line.save()
-    audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding": [None, str(line)]}, request)
     return line
 
 
 @transaction.atomic
-def remove_funding_line(acting_user, line: FundingLine, request=None) -> None:
-    org = line.organization
-    label = str(line)
-    line.delete()
-    audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding": [label, None]}, request)
+def add_funding_line(acting_user, org: Organization, data: dict[str, Any]) -> FundingLine:
+    guard.require(acting_user, "registry.change_organization", org)
+    line = _new_funding_line(org, data)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding": [None, str(line)]})
+    return line
 
 
 @transaction.atomic
-def archive_organization(acting_user, org: Organization, request=None) -> Organization:
+def remove_funding_line(acting_user, line: FundingLine) -> None:
+    org = line.organization
+    guard.require(acting_user, "registry.change_organization", org)
+    label = str(line)
+    line.delete()
+    audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding": [label, None]})
+
+
+@transaction.atomic
+def archive_organization(acting_user, org: Organization) -> Organization:
+    guard.require(acting_user, "registry.archive_organization", org)
     if org.archived_at is None:
         org.archived_at = timezone.now()
         org.save(update_fields=["archived_at", "updated_at"])
-        audit.record(acting_user, AuditEvent.Action.ARCHIVE, org, request=request)
+        audit.record(acting_user, AuditEvent.Action.ARCHIVE, org)
     return org
 
 
 @transaction.atomic
-def restore_organization(acting_user, org: Organization, request=None) -> Organization:
+def restore_organization(acting_user, org: Organization) -> Organization:
+    guard.require(acting_user, "registry.archive_organization", org)
     if org.archived_at is not None:
         org.archived_at = None
         org.save(update_fields=["archived_at", "updated_at"])
-        audit.record(acting_user, AuditEvent.Action.RESTORE, org, request=request)
+        audit.record(acting_user, AuditEvent.Action.RESTORE, org)
     return org
 
 
@@ -120,91 +207,119 @@ def _person_state(person: Person) -> dict[str, Any]:
     return state
 
 
-@transaction.atomic
-def create_person(acting_user, data: dict[str, Any], request=None) -> Person:
-    person = Person()
-    _apply(person, data, PERSON_FIELDS)
-    person.full_clean()
-    person.save()
-    for item in data.get("affiliations", []):
-        _add_affiliation(person, item)
-    audit.record(acting_user, AuditEvent.Action.CREATE, person, audit.diff({}, _person_state(person)), request)
-    return person
+def _affiliation_rules(affiliation: Affiliation) -> dict[str, str]:
+    start, end = affiliation.start_date, affiliation.end_date
+    if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+        return {"end_date": _("The end date cannot be before the start date.")}
+    return {}
 
 
-@transaction.atomic
-def update_person(acting_user, person: Person, data: dict[str, Any], request=None) -> Person:
-    before = _person_state(person)
-    _apply(person, data, PERSON_FIELDS)
-    person.full_clean()
-    person.save()
-    if "affiliations" in data:
-        person.affiliations.all().delete()
-        for item in data["affiliations"]:
-            _add_affiliation(person, item)
-    changes = audit.diff(before, _person_state(person))
-    if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, person, changes, request)
-    return person
-
-
-def _add_affiliation(person: Person, data: dict[str, Any]) -> Affiliation:
-    affiliation = Affiliation(person=person, **data)
-    affiliation.full_clean()
+def _new_affiliation(person: Person, data: dict[str, Any]) -> Affiliation:
+    affiliation = Affiliation(person=person)
+    _apply(affiliation, data, AFFILIATION_FIELDS)
+    _validate(affiliation, _affiliation_rules(affiliation), validate_constraints=False)
     affiliation.save()
     return affiliation
 
 
+def _add_affiliations(person: Person, items: list[dict[str, Any]]) -> None:
+    for item in items:
+        try:
+            _new_affiliation(person, item)
+        except ValidationError as error:
+            raise _under("affiliations", error) from error
+
+
+def _check_affiliations(acting_user, items: list[dict[str, Any]]) -> None:
+    """People are affiliated only with organisations the user manages."""
+    organizations = [item.get("organization") for item in items]
+    guard.within(perms.editable_organizations_for(acting_user), organizations, "affiliations")
+
+
 @transaction.atomic
-def add_affiliation(acting_user, person: Person, data: dict[str, Any], request=None) -> Affiliation:
-    affiliation = _add_affiliation(person, data)
-    audit.record(acting_user, AuditEvent.Action.UPDATE, person, {"affiliations": [None, str(affiliation)]}, request)
+def create_person(acting_user, data: dict[str, Any]) -> Person:
+    guard.require(acting_user, "registry.add_person")
+    items = data.get("affiliations") or []
+    _check_affiliations(acting_user, items)
+    if not items and not perms.scope_for(acting_user).is_admin:
+        # Someone else sees a person through an affiliation: without one, the person would be lost to its author.
+        raise ValidationError({"affiliations": _("Give at least one affiliation with an organisation you manage.")})
+    person = Person()
+    _apply(person, data, PERSON_FIELDS)
+    _validate(person, {})
+    person.save()
+    _add_affiliations(person, items)
+    audit.record(acting_user, AuditEvent.Action.CREATE, person, audit.diff({}, _person_state(person)))
+    return person
+
+
+@transaction.atomic
+def update_person(acting_user, person: Person, data: dict[str, Any]) -> Person:
+    """Given affiliations replace those with organisations the user manages; the others are kept as they are."""
+    guard.require(acting_user, "registry.change_person", person)
+    items = data.get("affiliations")
+    if items is not None:
+        _check_affiliations(acting_user, items)
+    before = _person_state(person)
+    _apply(person, data, PERSON_FIELDS)
+    _validate(person, {})
+    person.save()
+    if items is not None:
+        person.affiliations.filter(organization__in=perms.editable_organizations_for(acting_user)).delete()
+        _add_affiliations(person, items)
+    changes = audit.diff(before, _person_state(person))
+    if changes:
+        audit.record(acting_user, AuditEvent.Action.UPDATE, person, changes)
+    return person
+
+
+@transaction.atomic
+def add_affiliation(acting_user, person: Person, data: dict[str, Any]) -> Affiliation:
+    guard.require(acting_user, "registry.change_person", person)
+    guard.within(perms.editable_organizations_for(acting_user), data.get("organization"), "organization")
+    affiliation = _new_affiliation(person, data)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, person, {"affiliations": [None, str(affiliation)]})
     return affiliation
 
 
 @transaction.atomic
-def end_affiliation(acting_user, affiliation: Affiliation, end_date, request=None) -> Affiliation:
+def end_affiliation(acting_user, affiliation: Affiliation, end_date: datetime.date) -> Affiliation:
+    guard.require(acting_user, "registry.change_affiliation", affiliation)
     before = affiliation.end_date
     affiliation.end_date = end_date
-    affiliation.full_clean()
+    _validate(affiliation, _affiliation_rules(affiliation), validate_constraints=False)
     affiliation.save(update_fields=["end_date"])
+    org = affiliation.organization
     audit.record(
         acting_user,
         AuditEvent.Action.UPDATE,
         affiliation.person,
-        {"affiliation_end": [f"{affiliation.organization} {before or ''}", f"{affiliation.organization} {end_date}"]},
-        request,
+        {"affiliation_end": [f"{org} {before or ''}", f"{org} {end_date}"]},
     )
     return affiliation
 
 
 @transaction.atomic
-def archive_person(acting_user, person: Person, request=None) -> Person:
+def archive_person(acting_user, person: Person) -> Person:
+    guard.require(acting_user, "registry.archive_person", person)
     if person.archived_at is None:
         person.archived_at = timezone.now()
         person.save(update_fields=["archived_at", "updated_at"])
-        audit.record(acting_user, AuditEvent.Action.ARCHIVE, person, request=request)
+        audit.record(acting_user, AuditEvent.Action.ARCHIVE, person)
     return person
 
 
 @transaction.atomic
-def restore_person(acting_user, person: Person, request=None) -> Person:
+def restore_person(acting_user, person: Person) -> Person:
+    guard.require(acting_user, "registry.archive_person", person)
     if person.archived_at is not None:
         person.archived_at = None
         person.save(update_fields=["archived_at", "updated_at"])
-        audit.record(acting_user, AuditEvent.Action.RESTORE, person, request=request)
+        audit.record(acting_user, AuditEvent.Action.RESTORE, person)
     return person
 
 
 # Territories --------------------------------------------------------------------------------
-
-
-def check_parent(territory: Territory, parent: Territory | None) -> None:
-    """A territory cannot be its own ancestor."""
-    if parent is None or territory.pk is None:
-        return
-    if parent.pk == territory.pk or parent.path.startswith(territory.path):
-        raise ValidationError({"parent": _("A territory cannot be placed under itself or one of its descendants.")})
 
 
 def _territory_state(territory: Territory) -> dict[str, Any]:
@@ -213,42 +328,99 @@ def _territory_state(territory: Territory) -> dict[str, Any]:
     return state
 
 
-@transaction.atomic
-def create_territory(acting_user, data: dict[str, Any], request=None) -> Territory:
+def _check_territory_scope(user, territory: Territory, data: dict[str, Any]) -> None:
+    """A coordinator places territories, and groups municipalities, within their RLS; what is already there stays."""
+    editable = perms.editable_territories_for(user)
+    parent = data.get("parent")
+    if "parent" in data and parent is not None and parent.pk != territory.parent_id:
+        guard.within(editable, parent, "parent")
+    if data.get("grouped_municipalities"):
+        current = territory.grouped_municipalities.all() if territory.pk else Territory.objects.none()
+        allowed = editable.filter(kind=Territory.Kind.MUNICIPALITY) | Territory.objects.filter(pk__in=current)
+        guard.within(allowed, data["grouped_municipalities"], "grouped_municipalities")
+
+
+def _territory_rules(user, territory: Territory, data: dict[str, Any], moved: bool) -> dict[str, str]:
+    errors = {}
+    kind, parent = territory.kind, territory.parent
+    if parent is None:
+        # Only the platform administrator puts a territory at the top of the tree, outside every RLS.
+        if kind != Territory.Kind.PROVINCE or (moved and not perms.scope_for(user).is_admin):
+            errors["parent"] = _("Choose the territory this one belongs to.")
+    elif kind == Territory.Kind.PROVINCE:
+        errors["parent"] = _("A province has no parent territory.")
+    elif territory.pk is not None and (parent.pk == territory.pk or parent.path.startswith(territory.path)):
+        errors["parent"] = _("A territory cannot be placed under itself or one of its descendants.")
+    elif kind in KIND_RANK and KIND_RANK[parent.kind] >= KIND_RANK[kind]:
+        errors["parent"] = _("A territory of kind “%(kind)s” cannot be placed under one of kind “%(parent_kind)s”.") % {
+            "kind": Territory.Kind(kind).label,
+            "parent_kind": parent.get_kind_display(),
+        }
+    population, older = data.get("population"), data.get("population_65_plus")
+    if population is not None and older is not None and older > population:
+        errors["population_65_plus"] = _("The population aged 65+ cannot exceed the total population.")
+    if (population is not None or older is not None) and not data.get("year"):
+        errors["year"] = _("Give the year of the population figures.")
+    return errors
+
+
+def _save_figures(territory: Territory, data: dict[str, Any]) -> None:
+    if "grouped_municipalities" in data:
+        territory.grouped_municipalities.set(data["grouped_municipalities"])
+    if data.get("population") is not None and data.get("year"):
+        set_population(territory, data["year"], data["population"], data.get("population_65_plus") or 0)
+
+
+def _insert_territory(data: dict[str, Any]) -> Territory:
     territory = Territory()
     _apply(territory, data, TERRITORY_FIELDS)
     territory.full_clean(exclude=["path"])
     territory.save()
     territory.path = f"{territory.parent.path if territory.parent else '/'}{territory.pk}/"
     territory.save(update_fields=["path"])
-    if "grouped_municipalities" in data:
-        territory.grouped_municipalities.set(data["grouped_municipalities"])
-    if data.get("population") is not None and data.get("year"):
-        set_population(territory, data["year"], data["population"], data.get("population_65_plus") or 0)
-    audit.record(acting_user, AuditEvent.Action.CREATE, territory, audit.diff({}, _territory_state(territory)), request)
+    _save_figures(territory, data)
     return territory
 
 
 @transaction.atomic
-def update_territory(acting_user, territory: Territory, data: dict[str, Any], request=None) -> Territory:
-    before = _territory_state(territory)
-    old_path = territory.path
-    if "parent" in data:
-        check_parent(territory, data["parent"])
+def create_territory(acting_user, data: dict[str, Any]) -> Territory:
+    guard.require(acting_user, "registry.add_territory")
+    territory = Territory()
+    _check_territory_scope(acting_user, territory, data)
     _apply(territory, data, TERRITORY_FIELDS)
-    territory.full_clean(exclude=["path"])
+    _validate(territory, _territory_rules(acting_user, territory, data, moved=True), exclude=["path"])
+    territory = _insert_territory(data)
+    audit.record(acting_user, AuditEvent.Action.CREATE, territory, audit.diff({}, _territory_state(territory)))
+    return territory
+
+
+@transaction.atomic
+def create_territory_as_system(data: dict[str, Any]) -> Territory:
+    """For fixtures and loaders that build the reference tree themselves: no user, so no permission or scope
+    check and none of the tree rules (the loader's data is trusted); the event is recorded without an actor."""
+    territory = _insert_territory(data)
+    audit.record(None, AuditEvent.Action.CREATE, territory, audit.diff({}, _territory_state(territory)))
+    return territory
+
+
+@transaction.atomic
+def update_territory(acting_user, territory: Territory, data: dict[str, Any]) -> Territory:
+    guard.require(acting_user, "registry.change_territory", territory)
+    _check_territory_scope(acting_user, territory, data)
+    before = _territory_state(territory)
+    old_path, old_parent = territory.path, territory.parent_id
+    _apply(territory, data, TERRITORY_FIELDS)
+    moved = territory.parent_id != old_parent
+    _validate(territory, _territory_rules(acting_user, territory, data, moved), exclude=["path"])
     new_path = f"{territory.parent.path if territory.parent else '/'}{territory.pk}/"
     territory.path = new_path
     territory.save()
     if new_path != old_path:
         _move_subtree(old_path, new_path)
-    if "grouped_municipalities" in data:
-        territory.grouped_municipalities.set(data["grouped_municipalities"])
-    if data.get("population") is not None and data.get("year"):
-        set_population(territory, data["year"], data["population"], data.get("population_65_plus") or 0)
+    _save_figures(territory, data)
     changes = audit.diff(before, _territory_state(territory))
     if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, territory, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, territory, changes)
     return territory
 
 
@@ -261,6 +433,7 @@ def _move_subtree(old_path: str, new_path: str) -> None:
 
 
 def set_population(territory: Territory, year: int, population: int, population_65_plus: int) -> TerritoryPopulation:
+    """Part of a territory's creation or update (and of the demo loader, which owns its figures)."""
     figure = TerritoryPopulation.objects.filter(territory=territory, year=year).first() or TerritoryPopulation(
         territory=territory, year=year
     )
@@ -272,8 +445,9 @@ def set_population(territory: Territory, year: int, population: int, population_
 
 
 @transaction.atomic
-def delete_territory(acting_user, territory: Territory, request=None) -> None:
+def delete_territory(acting_user, territory: Territory) -> None:
+    guard.require(acting_user, "registry.delete_territory", territory)
     if territory.children.exists() or territory.organizations.exists() or territory.rls_organizations.exists():
-        raise ValidationError(_("This territory still has sub-territories or organisations; move them first."))
-    audit.record(acting_user, AuditEvent.Action.DELETE, territory, request=request)
+        raise Conflict(_("This territory still has sub-territories or organisations; move them first."))
+    audit.record(acting_user, AuditEvent.Action.DELETE, territory)
     territory.delete()

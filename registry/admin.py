@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from core import audit
-from core.models import AuditEvent
+from core.admin import AuditedAdmin
 from registry.models import (
     Affiliation,
     FundingLine,
@@ -13,33 +12,13 @@ from registry.models import (
 )
 
 
-class AuditedAdmin(admin.ModelAdmin):
-    """Back-office changes go to the record's history page like those made through the registry pages.
-    (Inline rows — funding, affiliations, populations — are not itemised; Django's admin log lists them.)"""
+class HistoryAdmin(AuditedAdmin):
+    """Territories, organisations and people hold history (agreements, meetings, memberships name them; deleting
+    one would cascade to its affiliations, funding, roles): organisations and people are archived on the registry's
+    pages, territories are corrected, none is deleted here."""
 
-    def save_model(self, request, obj, form, change) -> None:
-        before = type(obj).objects.filter(pk=obj.pk).first() if change else None
-        super().save_model(request, obj, form, change)
-        concrete = {f.name for f in obj._meta.concrete_fields}
-        changes = {}
-        for name in form.changed_data:
-            if name in concrete:
-                changes[name] = [audit.jsonable(getattr(before, name, None)), audit.jsonable(getattr(obj, name))]
-            else:  # many-to-many: what the form started with and what it saves
-                old = sorted(str(x) for x in form.initial.get(name) or []) if change else []
-                changes[name] = [old, sorted(str(x) for x in form.cleaned_data.get(name) or [])]
-        if changes or not change:
-            action = AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE
-            audit.record(request.user, action, obj, changes, request)
-
-    def delete_model(self, request, obj) -> None:
-        audit.record(request.user, AuditEvent.Action.DELETE, obj, request=request)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset) -> None:
-        for obj in queryset:
-            audit.record(request.user, AuditEvent.Action.DELETE, obj, request=request)
-        super().delete_queryset(request, queryset)
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class PopulationInline(admin.TabularInline):
@@ -48,7 +27,7 @@ class PopulationInline(admin.TabularInline):
 
 
 @admin.register(Territory)
-class TerritoryAdmin(AuditedAdmin):
+class TerritoryAdmin(HistoryAdmin):
     list_display = ("name", "kind", "parent", "code")
     list_filter = ("kind",)
     search_fields = ("name", "code")
@@ -76,11 +55,12 @@ class FundingInline(admin.TabularInline):
 class AffiliationInline(admin.TabularInline):
     model = Affiliation
     extra = 0
+    can_delete = False  # an affiliation that ends gets an end date: who represented whom stays known
     raw_id_fields = ("person", "organization")
 
 
 @admin.register(Organization)
-class OrganizationAdmin(AuditedAdmin):
+class OrganizationAdmin(HistoryAdmin):
     list_display = ("name", "sector", "is_aca", "rls", "is_public", "archived_at")
     list_filter = ("sector", "is_aca", "is_public")
     search_fields = ("name", "neq")
@@ -91,7 +71,7 @@ class OrganizationAdmin(AuditedAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AuditedAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ("last_name", "first_name", "position", "decision_level", "archived_at")
     list_filter = ("decision_level",)
     search_fields = ("last_name", "first_name", "email")
@@ -100,6 +80,8 @@ class PersonAdmin(AuditedAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(AuditedAdmin):
+    """Granting and withdrawing a role (deleting the assignment) are both in the audit log."""
+
     list_display = ("user", "role", "rls", "organization")
     list_filter = ("role",)
     raw_id_fields = ("user", "rls", "organization")

@@ -11,6 +11,7 @@ The story a newcomer should read in it:
 Every name, number, address and e-mail here is invented (".example" domains, 555-01xx phones).
 """
 
+import unicodedata
 from dataclasses import dataclass, field
 
 DEMO_PASSWORD = "maillage-demo-2026"  # noqa: S105 (a published demo password, refused in production)
@@ -805,3 +806,28 @@ ACCOUNTS = [
     Account("popote", "Nathalie", "Fortin", "Représentante d'organisme", "representative", "popote"),
     Account("cab", "Louise", "Gauthier", "Représentante d'organisme", "representative", "cab"),
 ]
+
+
+# E-mail addresses of the invented people (load_demo, and the concertation and agreements demo data) -----------
+
+
+def ascii_slug(text: str) -> str:
+    """ "Geneviève Côté-Pilon" -> "genevieve.cote-pilon" for invented e-mail addresses."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return folded.lower().replace(" ", ".").replace("'", "")
+
+
+def person_email(spec: Person) -> str:
+    local = f"{ascii_slug(spec.first_name)}.{ascii_slug(spec.last_name)}"
+    if spec.decision_level == "citizen":
+        return f"{local}@courriel.example"
+    last_org = next(o for o in ALL_ORGANIZATIONS if o.key == spec.affiliations[-1][0])
+    return f"{local}@{last_org.domain}"
+
+
+def account_email(account: Account) -> str:
+    """A demo account that is also a person of the network signs in with that person's e-mail."""
+    for spec in PEOPLE:
+        if (spec.first_name, spec.last_name) == (account.first_name, account.last_name):
+            return person_email(spec)
+    return f"{ascii_slug(account.first_name)}.{ascii_slug(account.last_name)}@maillage-demo.example"

@@ -2,12 +2,35 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from registry import rules as perms
 from registry.models import Organization, Person, Territory
 
 ARCHIVED_WIDGET = forms.Select(choices=[("", _("Active only")), ("true", _("Archived only"))])
+
+
+class YesNoField(forms.NullBooleanField):
+    """true/false (or 1/0), or nothing; anything else is refused (the API answers 400 naming the parameter)
+    instead of being read as "no filter"."""
+
+    default_error_messages = {"invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]}
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is None and value not in (None, ""):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], "invalid_choice", {"value": value})
+        return result
+
+
+class YesNoFilter(django_filters.BooleanFilter):
+    field_class = YesNoField
+
+
+def visible_organizations(request) -> QuerySet:
+    """The organisations the user may see: one outside them is refused like one that does not exist."""
+    return perms.organizations_for(getattr(request, "user", None))
 
 
 def _territory_with_descendants(queryset, name, value: Territory):
@@ -25,10 +48,10 @@ class OrganizationFilter(django_filters.FilterSet):
         method=_territory_with_descendants,
         empty_label=_("All territories"),
     )
-    is_aca = django_filters.BooleanFilter(
+    is_aca = YesNoFilter(
         label=_("ACA"), widget=forms.Select(choices=[("", _("All")), ("true", _("ACA only")), ("false", _("Not ACA"))])
     )
-    archived = django_filters.BooleanFilter(label=_("Show"), method="filter_archived", widget=ARCHIVED_WIDGET)
+    archived = YesNoFilter(label=_("Show"), method="filter_archived", widget=ARCHIVED_WIDGET)
 
     class Meta:
         model = Organization
@@ -58,10 +81,10 @@ class PersonFilter(django_filters.FilterSet):
         label=_("Decision level"), choices=Person.DecisionLevel.choices, empty_label=_("All levels")
     )
     organization = django_filters.ModelChoiceFilter(
-        label=_("Organisation"), queryset=Organization.objects.all(), field_name="affiliations__organization",
+        label=_("Organisation"), queryset=visible_organizations, field_name="affiliations__organization",
         distinct=False, method="filter_organization", empty_label=_("All organisations"),
     )  # fmt: skip
-    archived = django_filters.BooleanFilter(label=_("Show"), method="filter_archived", widget=ARCHIVED_WIDGET)
+    archived = YesNoFilter(label=_("Show"), method="filter_archived", widget=ARCHIVED_WIDGET)
 
     class Meta:
         model = Person

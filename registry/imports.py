@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import load_workbook
 
 from core import audit
+from core.errors import error_dict
 from core.models import AuditEvent
 from registry import actions
 from registry import rules as perms
@@ -209,6 +210,19 @@ FORMS = {
 }
 
 
+# An action's refusal of a field the import form calls otherwise.
+FORM_FIELD = {"affiliations": "organization"}
+
+
+def _row_errors(number: int, form, errors: dict[str, list]) -> list[RowError]:
+    found = []
+    for field, messages_ in errors.items():
+        field = FORM_FIELD.get(field, field)
+        label = str(form.fields[field].label) if field in form.fields else _("row")
+        found.extend(RowError(number, label, str(m)) for m in messages_)
+    return found
+
+
 def run_import(kind: str, rows: list[dict], user, commit: bool) -> list[RowError]:
     """Validate and create every row in one transaction; roll it all back on any error or in a dry run."""
     form_class, to_data = FORMS[kind]
@@ -218,18 +232,33 @@ def run_import(kind: str, rows: list[dict], user, commit: bool) -> list[RowError
             number = row.get(ROW_NUMBER, index)
             form = form_class(data=to_data(row, user), user=user)
             if not form.is_valid():
-                for field, messages_ in form.errors.items():
-                    label = str(form.fields[field].label) if field in form.fields else _("row")
-                    errors.extend(RowError(number, label, str(m)) for m in messages_)
+                errors.extend(_row_errors(number, form, form.errors))
                 continue
             try:
                 with transaction.atomic():
                     _save(kind, form, user)
             except ValidationError as error:
-                errors.extend(RowError(number, _("row"), m) for m in error.messages)
+                errors.extend(_row_errors(number, form, error_dict(error, "__all__")))
         if errors or not commit:
             transaction.set_rollback(True)
     return errors
+
+
+def import_batch(acting_user, batch: ImportBatch) -> list[RowError] | None:
+    """Import a checked batch once. The batch is claimed by a conditional update in the transaction that writes its
+    rows, so a second submit (even one arriving at the same moment) claims nothing and imports nothing: None.
+    A registry that changed since the preview refuses rows: their errors, and nothing is written."""
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(pk=batch.pk, imported_at__isnull=True).update(imported_at=timezone.now())
+        if not claimed:
+            return None
+        errors = run_import(batch.kind, batch.rows, acting_user, commit=True)
+        if errors:
+            transaction.set_rollback(True)
+            return errors
+        changes = {"kind": batch.kind, "file": batch.filename, "rows": len(batch.rows)}
+        audit.record(acting_user, AuditEvent.Action.IMPORT, changes=changes)
+    return []
 
 
 # Views --------------------------------------------------------------------------------------
@@ -269,20 +298,13 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
 def confirm(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     _check(request, kind)
     batch = get_object_or_404(ImportBatch, pk=pk, kind=kind, created_by=request.user, imported_at__isnull=True)
-    errors = run_import(kind, batch.rows, request.user, commit=True)
-    context = {"form": ImportForm(), "kind": kind, "kind_label": batch.get_kind_display(), "columns": COLUMNS[kind]}
+    errors = import_batch(request.user, batch)
+    if errors is None:
+        raise Http404  # another submit of the same batch imported it meanwhile
     if errors:
-        # The registry changed since the preview: nothing was written, show why.
+        context = {"form": ImportForm(), "kind": kind, "kind_label": batch.get_kind_display(), "columns": COLUMNS[kind]}
         context.update(rows=batch.rows, errors=errors, row_count=len(batch.rows))
         return render(request, "registry/import.html", context, status=400)
-    batch.imported_at = timezone.now()
-    batch.save(update_fields=["imported_at"])
-    audit.record(
-        request.user,
-        AuditEvent.Action.IMPORT,
-        changes={"kind": kind, "file": batch.filename, "rows": len(batch.rows)},
-        request=request,
-    )
     count = len(batch.rows)
     message = ngettext("%(n)s row imported from %(file)s.", "%(n)s rows imported from %(file)s.", count)
     messages.success(request, message % {"n": count, "file": batch.filename})

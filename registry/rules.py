@@ -111,6 +111,13 @@ def editable_territories_for(user, queryset: QuerySet | None = None) -> QuerySet
     return qs.filter(under_paths(Territory.objects.filter(pk__in=scope.coordinated_rls).values_list("path", flat=True)))
 
 
+def placeable_rls_for(user) -> QuerySet:
+    """The RLS a user may place an organisation in: those they coordinate (every one for the administrator)."""
+    rls = Territory.objects.filter(kind=Territory.Kind.RLS)
+    scope = scope_for(user)
+    return rls if scope.is_admin else rls.filter(pk__in=scope.coordinated_rls)
+
+
 def under_paths(paths) -> Q:
     """Territories at or below any of the given tree paths (matches nothing when there are none)."""
     condition = Q(pk__in=[])
@@ -173,6 +180,12 @@ def can_edit_person(user, person: Person) -> bool:
 
 
 @rules.predicate
+def can_edit_affiliation(user, affiliation: Affiliation) -> bool:
+    """A person shared by two organisations: each one's people manage only their own affiliation."""
+    return can_edit_organization(user, affiliation.organization)
+
+
+@rules.predicate
 def can_edit_territory(user, territory: Territory) -> bool:
     return editable_territories_for(user, Territory.objects.filter(pk=territory.pk)).exists()
 
@@ -188,8 +201,10 @@ rules.add_perm("registry.view_person", can_read_person)
 rules.add_perm("registry.add_person", can_create_people)
 rules.add_perm("registry.change_person", can_edit_person)
 rules.add_perm("registry.archive_person", can_edit_person)
+rules.add_perm("registry.change_affiliation", can_edit_affiliation)
 rules.add_perm("registry.view_territory", rules.is_authenticated)
 rules.add_perm("registry.add_territory", is_admin | is_coordinator)
 rules.add_perm("registry.change_territory", can_edit_territory)
+rules.add_perm("registry.delete_territory", can_edit_territory)
 rules.add_perm("registry.import_registry", is_admin | is_coordinator)
 rules.add_perm("registry.export_registry", is_admin | is_registry_reader | has_any_role)

@@ -5,15 +5,15 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Model, Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core import audit
-from core.pages import history_page, list_page
+from core.pages import error_status, form_page, history_page, list_page, show_errors
 from registry import actions, exports
 from registry import rules as perms
 from registry.filters import OrganizationFilter, PersonFilter, TerritoryFilter
@@ -30,7 +30,8 @@ from registry.models import Affiliation, FundingLine, Organization, Person, Terr
 
 
 def get_for_user(request: HttpRequest, visible: Callable, pk: int, perm: str | None = None):
-    """Fetch an object the user may see (404 otherwise), then check the action's permission (403)."""
+    """Fetch an object the user may see (404 otherwise). With `perm`, a form page the user cannot use answers 403
+    before showing the form; the writes themselves are checked by the actions."""
     obj = get_object_or_404(visible(request.user), pk=pk)
     if perm and not request.user.has_perm(perm, obj):
         raise PermissionDenied
@@ -60,6 +61,7 @@ def scoped_territory_choices(user) -> QuerySet:
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     orgs = perms.organizations_for(user).active()
@@ -78,10 +80,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def organization_list(request: HttpRequest) -> HttpResponse:
     require_registry_access(request)
     queryset = perms.organizations_for(request.user).select_related("rls").order_by("name", "pk")
-    filterset = OrganizationFilter(request.GET, queryset=queryset)
+    filterset = OrganizationFilter(request.GET, queryset=queryset, request=request)
     filterset.form.fields["territory"].queryset = scoped_territory_choices(request.user)
     if request.GET.get("format") in exports.FORMATS:
         return exports.organizations(request, filterset.qs)
@@ -99,6 +102,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return organization_page(request, get_for_user(request, perms.organizations_for, pk))
 
@@ -132,42 +136,64 @@ def funding_by_year(lines) -> list[dict]:
     return sorted(years.values(), key=lambda e: -e["year"])
 
 
+def create_page(
+    request: HttpRequest, form, *, title: str, cancel_url: str, save: Callable, success: Callable[[Model], str]
+) -> HttpResponse:
+    """A creation form: the action's refusal shows next to its field (400, nothing written); success goes to the new
+    record's page."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                created = save(form.cleaned_data)
+            except ValidationError as error:
+                show_errors(form, error)
+                status = error_status(form, error)
+            else:
+                messages.success(request, success(created))
+                return redirect(created)
+    return render(request, "form.html", {"form": form, "title": title, "cancel_url": cancel_url}, status=status)
+
+
 @login_required
 def organization_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("registry.add_organization"):
         raise PermissionDenied
-    form = OrganizationForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        org = actions.create_organization(request.user, form.cleaned_data, request)
-        messages.success(request, _("Organisation “%(name)s” created.") % {"name": org.name})
-        return redirect("registry:organization_detail", pk=org.pk)
-    return render(
+    return create_page(
         request,
-        "form.html",
-        {"form": form, "title": _("New organisation"), "cancel_url": reverse("registry:organization_list")},
+        OrganizationForm(request.POST or None, user=request.user),
+        title=_("New organisation"),
+        cancel_url=reverse("registry:organization_list"),
+        save=lambda data: actions.create_organization(request.user, data),
+        success=lambda org: _("Organisation “%(name)s” created.") % {"name": org.name},
     )
 
 
 @login_required
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for_user(request, perms.organizations_for, pk, "registry.change_organization")
-    form = OrganizationForm(request.POST or None, instance=org, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        actions.update_organization(request.user, Organization.objects.get(pk=org.pk), form.cleaned_data, request)
-        messages.success(request, _("Changes saved."))
-        return redirect("registry:organization_detail", pk=org.pk)
-    return render(request, "form.html", {"form": form, "title": _("Edit %(name)s") % {"name": org.name}, "object": org})
+    title = _("Edit %(name)s") % {"name": org.name}
+    return form_page(
+        request,
+        OrganizationForm(request.POST or None, instance=org, user=request.user),
+        title=title,
+        back=org,
+        # A fresh copy: validating the form wrote the input on `org`.
+        save=lambda data: actions.update_organization(request.user, Organization.objects.get(pk=org.pk), data),
+        success=_("Changes saved."),
+    )
 
 
 @login_required
 @require_POST
 def organization_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_for_user(request, perms.organizations_for, pk, "registry.archive_organization")
+    org = get_for_user(request, perms.organizations_for, pk)
     if request.POST.get("restore"):
-        actions.restore_organization(request.user, org, request)
+        actions.restore_organization(request.user, org)
         messages.success(request, _("Organisation restored."))
     else:
-        actions.archive_organization(request.user, org, request)
+        actions.archive_organization(request.user, org)
         messages.success(request, _("Organisation archived. It no longer appears in lists; you can restore it here."))
     return redirect("registry:organization_detail", pk=org.pk)
 
@@ -175,31 +201,39 @@ def organization_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_for_user(request, perms.organizations_for, pk, "registry.change_organization")
+    org = get_for_user(request, perms.organizations_for, pk)
     form = FundingLineForm(request.POST)
-    if not form.is_valid():
-        return organization_page(request, org, funding_form=form, status=400)
-    actions.add_funding_line(request.user, org, form.cleaned_data, request)
-    messages.success(request, _("Funding line added."))
-    return redirect("registry:organization_detail", pk=org.pk)
+    status = 400
+    if form.is_valid():
+        try:
+            actions.add_funding_line(request.user, org, form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+            status = error_status(form, error)
+        else:
+            messages.success(request, _("Funding line added."))
+            return redirect("registry:organization_detail", pk=org.pk)
+    return organization_page(request, org, funding_form=form, status=status)
 
 
 @login_required
 @require_POST
 def funding_delete(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    org = get_for_user(request, perms.organizations_for, pk, "registry.change_organization")
+    org = get_for_user(request, perms.organizations_for, pk)
     line = get_object_or_404(FundingLine, pk=line_pk, organization=org)
-    actions.remove_funding_line(request.user, line, request)
+    actions.remove_funding_line(request.user, line)
     messages.success(request, _("Funding line removed."))
     return redirect("registry:organization_detail", pk=org.pk)
 
 
 @login_required
+@require_safe
 def organization_history(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_for_user(request, perms.organizations_for, pk)
     return history_page(request, org, "registry:organization_detail")
 
 
+@require_safe
 def public_organization(request: HttpRequest, pk: int) -> HttpResponse:
     """The only registry page anonymous visitors see, and only when the organisation chose to publish it."""
     org = get_object_or_404(
@@ -215,6 +249,7 @@ def public_organization(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def person_list(request: HttpRequest) -> HttpResponse:
     require_registry_access(request)
     current = Affiliation.objects.filter(end_date__isnull=True).select_related("organization")
@@ -223,7 +258,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("affiliations", queryset=current, to_attr="current_affiliations"))
         .order_by("last_name", "first_name", "pk")
     )
-    filterset = PersonFilter(request.GET, queryset=queryset)
+    filterset = PersonFilter(request.GET, queryset=queryset, request=request)
     filterset.form.fields["organization"].queryset = perms.organizations_for(request.user).active()
     if request.GET.get("format") in exports.FORMATS:
         return exports.people(request, filterset.qs)
@@ -237,61 +272,73 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_for_user(request, perms.people_for, pk)
     audit.record_view(request, person)
+    return person_page(request, person)
+
+
+def person_page(
+    request: HttpRequest, person: Person, affiliation_form=None, end_form=None, ending=None, status: int = 200
+) -> HttpResponse:
+    """The person's page; a refused affiliation (added or ended) comes back on it with the input and the errors."""
     can_edit = request.user.has_perm("registry.change_person", person)
+    if affiliation_form is None and can_edit:
+        affiliation_form = AffiliationForm(user=request.user)
     context = {
         "person": person,
         "affiliations": person.affiliations.select_related("organization"),
         "can_edit": can_edit,
-        "affiliation_form": AffiliationForm(user=request.user) if can_edit else None,
+        "affiliation_form": affiliation_form,
+        "end_form": end_form,
+        "ending": ending,
     }
-    return render(request, "registry/person_detail.html", context)
+    return render(request, "registry/person_detail.html", context, status=status)
 
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("registry.add_person"):
         raise PermissionDenied
-    form = NewPersonForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["affiliations"] = [
-            {"organization": data.pop("organization"), "title": data.pop("title"), "start_date": data.pop("start_date")}
-        ]
-        person = actions.create_person(request.user, data, request)
-        messages.success(request, _("Person “%(name)s” added.") % {"name": person})
-        return redirect("registry:person_detail", pk=person.pk)
-    return render(
+
+    def save(data: dict) -> Person:
+        data = dict(data)
+        affiliation = {key: data.pop(key) for key in ("organization", "title", "start_date")}
+        return actions.create_person(request.user, {**data, "affiliations": [affiliation]})
+
+    return create_page(
         request,
-        "form.html",
-        {"form": form, "title": _("New person"), "cancel_url": reverse("registry:person_list")},
+        NewPersonForm(request.POST or None, user=request.user),
+        title=_("New person"),
+        cancel_url=reverse("registry:person_list"),
+        save=save,
+        success=lambda person: _("Person “%(name)s” added.") % {"name": person},
     )
 
 
 @login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_for_user(request, perms.people_for, pk, "registry.change_person")
-    form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        actions.update_person(request.user, Person.objects.get(pk=person.pk), form.cleaned_data, request)
-        messages.success(request, _("Changes saved."))
-        return redirect("registry:person_detail", pk=person.pk)
-    return render(
-        request, "form.html", {"form": form, "title": _("Edit %(name)s") % {"name": person}, "object": person}
+    return form_page(
+        request,
+        PersonForm(request.POST or None, instance=person),
+        title=_("Edit %(name)s") % {"name": person},
+        back=person,
+        save=lambda data: actions.update_person(request.user, Person.objects.get(pk=person.pk), data),
+        success=_("Changes saved."),
     )
 
 
 @login_required
 @require_POST
 def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_for_user(request, perms.people_for, pk, "registry.archive_person")
+    person = get_for_user(request, perms.people_for, pk)
     if request.POST.get("restore"):
-        actions.restore_person(request.user, person, request)
+        actions.restore_person(request.user, person)
         messages.success(request, _("Person restored."))
     else:
-        actions.archive_person(request.user, person, request)
+        actions.archive_person(request.user, person)
         messages.success(request, _("Person archived. You can restore them here."))
     return redirect("registry:person_detail", pk=person.pk)
 
@@ -299,39 +346,43 @@ def person_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def affiliation_add(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_for_user(request, perms.people_for, pk, "registry.change_person")
+    person = get_for_user(request, perms.people_for, pk)
     form = AffiliationForm(request.POST, user=request.user)
+    status = 400
     if form.is_valid():
-        actions.add_affiliation(request.user, person, form.cleaned_data, request)
-        messages.success(request, _("Affiliation added."))
-        return redirect("registry:person_detail", pk=person.pk)
-    context = {
-        "person": person,
-        "affiliations": person.affiliations.select_related("organization"),
-        "can_edit": True,
-        "affiliation_form": form,
-    }
-    return render(request, "registry/person_detail.html", context, status=400)
+        try:
+            actions.add_affiliation(request.user, person, form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+            status = error_status(form, error)
+        else:
+            messages.success(request, _("Affiliation added."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return person_page(request, person, affiliation_form=form, status=status)
 
 
 @login_required
 @require_POST
 def affiliation_end(request: HttpRequest, pk: int, affiliation_pk: int) -> HttpResponse:
-    person = get_for_user(request, perms.people_for, pk, "registry.change_person")
+    person = get_for_user(request, perms.people_for, pk)
     affiliation = get_object_or_404(Affiliation, pk=affiliation_pk, person=person)
-    # A person shared by two organisations: each one's representative ends only their own affiliation.
-    if not request.user.has_perm("registry.change_organization", affiliation.organization):
-        raise PermissionDenied
-    form = EndAffiliationForm(request.POST, affiliation=affiliation)
+    # The ids match the end-date field of this affiliation's row, so the error summary links to it.
+    form = EndAffiliationForm(request.POST, auto_id=f"end-{affiliation.pk}-%s")
+    status = 400
     if form.is_valid():
-        actions.end_affiliation(request.user, affiliation, form.cleaned_data["end_date"], request)
-        messages.success(request, _("Affiliation ended."))
-    else:
-        messages.error(request, " ".join(form.errors.get("end_date", [_("Enter a valid end date.")])))
-    return redirect("registry:person_detail", pk=person.pk)
+        try:
+            actions.end_affiliation(request.user, affiliation, form.cleaned_data["end_date"])
+        except ValidationError as error:
+            show_errors(form, error)
+            status = error_status(form, error)
+        else:
+            messages.success(request, _("Affiliation ended."))
+            return redirect("registry:person_detail", pk=person.pk)
+    return person_page(request, person, end_form=form, ending=affiliation, status=status)
 
 
 @login_required
+@require_safe
 def person_history(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_for_user(request, perms.people_for, pk)
     return history_page(request, person, "registry:person_detail")
@@ -349,9 +400,10 @@ def with_latest_population(queryset: QuerySet) -> QuerySet:
 
 
 @login_required
+@require_safe
 def territory_list(request: HttpRequest) -> HttpResponse:
     queryset = with_latest_population(perms.territories_for(request.user).select_related("parent")).order_by("path")
-    filterset = TerritoryFilter(request.GET, queryset=queryset)
+    filterset = TerritoryFilter(request.GET, queryset=queryset, request=request)
     if request.GET.get("format") in exports.FORMATS:
         return exports.territories(request, filterset.qs)
     return list_page(
@@ -364,6 +416,7 @@ def territory_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
     territory = get_for_user(request, perms.territories_for, pk)
     children = with_latest_population(territory.children.all()).annotate(n_children=Count("children"))
@@ -384,35 +437,31 @@ def territory_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def territory_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("registry.add_territory"):
         raise PermissionDenied
-    form = TerritoryForm(request.POST or None, user=request.user, initial={"parent": request.GET.get("parent")})
-    if request.method == "POST" and form.is_valid():
-        territory = actions.create_territory(request.user, form.cleaned_data, request)
-        messages.success(request, _("Territory “%(name)s” created.") % {"name": territory.name})
-        return redirect("registry:territory_detail", pk=territory.pk)
-    return render(
+    return create_page(
         request,
-        "form.html",
-        {"form": form, "title": _("New territory"), "cancel_url": reverse("registry:territory_list")},
+        TerritoryForm(request.POST or None, user=request.user, initial={"parent": request.GET.get("parent")}),
+        title=_("New territory"),
+        cancel_url=reverse("registry:territory_list"),
+        save=lambda data: actions.create_territory(request.user, data),
+        success=lambda territory: _("Territory “%(name)s” created.") % {"name": territory.name},
     )
 
 
 @login_required
 def territory_edit(request: HttpRequest, pk: int) -> HttpResponse:
     territory = get_for_user(request, perms.territories_for, pk, "registry.change_territory")
-    form = TerritoryForm(request.POST or None, instance=territory, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_territory(request.user, Territory.objects.get(pk=territory.pk), form.cleaned_data, request)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("registry:territory_detail", pk=territory.pk)
-    title = _("Edit %(name)s") % {"name": territory.name}
-    return render(request, "form.html", {"form": form, "title": title, "object": territory})
+    return form_page(
+        request,
+        TerritoryForm(request.POST or None, instance=territory, user=request.user),
+        title=_("Edit %(name)s") % {"name": territory.name},
+        back=territory,
+        save=lambda data: actions.update_territory(request.user, Territory.objects.get(pk=territory.pk), data),
+        success=_("Changes saved."),
+    )
 
 
 @login_required
+@require_safe
 def territory_history(request: HttpRequest, pk: int) -> HttpResponse:
     territory = get_for_user(request, perms.territories_for, pk)
     return history_page(request, territory, "registry:territory_detail")

@@ -88,6 +88,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters (password reset) live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Uploaded attachments go to a folder of the test's own, not to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_territory(name: str, kind: str, parent: Territory | None = None, **extra) -> Territory:
-    return actions.create_territory(None, {"name": name, "kind": kind, "parent": parent, **extra})
+    return actions.create_territory_as_system({"name": name, "kind": kind, "parent": parent, **extra})
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

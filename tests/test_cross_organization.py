@@ -74,41 +74,59 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
     from concertation.actions import priorities as priority_actions
 
     instance = actions.create_instance(
-        None, {"name": "Comité privé de A", "kind": "working_group", "basis": "thematic", "level": "local",
+        world.admin, {"name": "Comité privé de A", "kind": "working_group", "basis": "thematic", "level": "local",
                "rls": world.rls, "is_public": False},
     )  # fmt: skip
     membership = actions.add_membership(
-        None, instance, {"organization": world.org_a, "start_date": datetime.date(2020, 1, 1)}
+        world.admin, instance, {"organization": world.org_a, "start_date": datetime.date(2020, 1, 1)}
     )
     ids = {**common, "pk": [instance.pk], "id": [instance.pk], "membership_pk": [membership.pk]}
     start = timezone.now() + datetime.timedelta(days=7)
     meeting = meeting_actions.schedule_meeting(
-        None, instance, {"title": "Réunion de A", "starts_at": start, "ends_at": start + datetime.timedelta(hours=2)}
+        world.admin,
+        instance,
+        {"title": "Réunion de A", "starts_at": start, "ends_at": start + datetime.timedelta(hours=2)},
     )
-    item = meeting_actions.add_agenda_item(None, meeting, {"title": "Point de A"})
-    decision = meeting_actions.record_decision(None, meeting, {"text": "Décision de A", "mode": "consensus"})
-    follow_up = meeting_actions.add_follow_up(None, meeting, {"description": "Suivi de A"})
-    demarche = plan_actions.start_demarche(None, instance, {"title": "Démarche de A"})
-    plan = plan_actions.create_plan(None, instance, {"title": "Plan de A"})
-    objective = plan_actions.add_objective(None, plan, {"title": "Objectif de A"})
-    action = plan_actions.add_action(None, objective, {"title": "Action de A"})
-    indicator = plan_actions.add_indicator(None, objective, {"name": "Indicateur de A"})
-    exercise = priority_actions.create_exercise(None, instance, {"title": "Priorités de A"})
-    priority_actions.add_candidate(None, exercise, {"title": "Besoin de A", "origin": "local_actors"})
-    workshop = priority_actions.add_workshop(None, exercise, {"name": "Équipe de A"})
+    item = meeting_actions.add_agenda_item(world.admin, meeting, {"title": "Point de A"})
+    decision = meeting_actions.record_decision(world.admin, meeting, {"text": "Décision de A", "mode": "consensus"})
+    follow_up = meeting_actions.add_follow_up(world.admin, meeting, {"description": "Suivi de A"})
+    demarche = plan_actions.start_demarche(world.admin, instance, {"title": "Démarche de A"})
+    plan = plan_actions.create_plan(world.admin, instance, {"title": "Plan de A"})
+    objective = plan_actions.add_objective(world.admin, plan, {"title": "Objectif de A"})
+    action = plan_actions.add_action(world.admin, objective, {"title": "Action de A"})
+    indicator = plan_actions.add_indicator(world.admin, objective, {"name": "Indicateur de A"})
+    exercise = priority_actions.create_exercise(world.admin, instance, {"title": "Priorités de A"})
+    candidate = priority_actions.add_candidate(
+        world.admin, exercise, {"title": "Besoin de A", "origin": "local_actors"}
+    )
+    workshop = priority_actions.add_workshop(world.admin, exercise, {"name": "Équipe de A"})
     # More specific keywords first: the first keyword found in a URL decides its object.
     return {
         "instances": ids,
+        "api/v1/demarches": {**common, "pk": [demarche.pk], "stage_pk": [demarche.stages.first().pk]},
         "stages": {**common, "pk": [demarche.stages.first().pk]},
-        "exercises": {**common, "pk": [exercise.pk], "workshop_pk": [workshop.pk]},
+        "exercises": {**common, "pk": [exercise.pk], "workshop_pk": [workshop.pk], "candidate_pk": [candidate.pk]},
         "demarches": {**common, "pk": [demarche.pk]},
-        "api/v1/action-plans": {**common, "pk": [plan.pk], "objective_pk": [objective.pk]},
+        "api/v1/action-plans": {
+            **common,
+            "pk": [plan.pk],
+            "objective_pk": [objective.pk],
+            "action_pk": [action.pk],
+            "indicator_pk": [indicator.pk],
+        },
         "objectives": {**common, "pk": [objective.pk]},
         "indicators": {**common, "pk": [indicator.pk]},
         "plans/actions": {**common, "pk": [action.pk]},
         "plans": {**common, "pk": [plan.pk]},
         "memberships": {**common, "pk": [membership.pk], "id": [membership.pk]},
-        "meetings": {**common, "pk": [meeting.pk], "id": [meeting.pk], "follow_up_pk": [follow_up.pk]},
+        "meetings": {
+            **common,
+            "pk": [meeting.pk],
+            "id": [meeting.pk],
+            "follow_up_pk": [follow_up.pk],
+            "item_pk": [item.pk],
+            "decision_pk": [decision.pk],
+        },
         "agenda": {**common, "pk": [item.pk]},
         "decisions": {**common, "pk": [decision.pk]},
         "follow": {**common, "pk": [follow_up.pk]},
@@ -116,7 +134,7 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
 
 
 def agreement_targets(world, common: dict) -> dict[str, dict[str, list]]:
-    """An agreement between A and the institution of another RLS: B is no party and its coordinator is elsewhere."""
+    """An agreement between A and the institution of their RLS: B is no party."""
     import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -125,21 +143,23 @@ def agreement_targets(world, common: dict) -> dict[str, dict[str, list]]:
     from agreements.actions import follow_up
     from tests.factories import OrganizationFactory
 
-    institution = OrganizationFactory(name="CISSS des Collines", sector="public", rls=world.other_rls)
+    institution = OrganizationFactory(name="CISSS du Val", sector="public", rls=world.rls)
+    admin = world.admin
     agreement = actions.create_agreement(
-        None,
-        {"title": "Entente de A", "kind": "service", "rls": world.other_rls, "parties": [world.org_a, institution]},
+        admin, {"title": "Entente de A", "kind": "service", "rls": world.rls, "parties": [world.org_a, institution]}
     )
     party = agreement.parties.get(organization=world.org_a)
-    contact = actions.add_contact(None, party, {"person": world.person_a, "role": "respondent"})
-    issue = follow_up.log_issue(None, agreement, {"subject": "Enjeu de A"})
-    line = follow_up.set_amount(None, agreement, {"year": 2025, "amount": "1000"})
-    payment = follow_up.add_payment(None, agreement, {"due_on": datetime.date(2025, 4, 1), "amount": "500"})
-    report = follow_up.add_report(None, agreement, {"title": "Rapport de A", "due_on": datetime.date(2025, 6, 30)})
-    attachment = follow_up.attach(None, agreement, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 A")})
+    contact = actions.add_contact(admin, party, {"person": world.person_a, "role": "respondent"})
+    issue = follow_up.log_issue(admin, agreement, {"subject": "Enjeu de A"})
+    line = follow_up.set_amount(admin, agreement, {"year": 2025, "amount": "1000"})
+    payment = follow_up.add_payment(admin, agreement, {"due_on": datetime.date(2025, 4, 1), "amount": "500"})
+    report = follow_up.add_report(admin, agreement, {"title": "Rapport de A", "due_on": datetime.date(2025, 6, 30)})
+    attachment = follow_up.attach(admin, agreement, {"file": SimpleUploadedFile("a.pdf", b"%PDF-1.4 A")})
     ids = {**common, "pk": [agreement.pk], "id": [agreement.pk], "number": [1], "extension": ["pdf"]}
+    parts = {"report_id": [report.pk], "party_id": [party.pk], "contact_id": [contact.pk], "issue_id": [issue.pk],
+             "amount_id": [line.pk], "payment_id": [payment.pk], "attachment_id": [attachment.pk]}  # fmt: skip
     return {
-        "api/v1/agreements": {**ids, "report_pk": [report.pk]},
+        "api/v1/agreements": {**ids, **parts},
         "agreements/parties": {**common, "pk": [party.pk]},
         "agreements/contacts": {**common, "pk": [contact.pk]},
         "agreements/negotiation/": {**common, "pk": [issue.pk]},

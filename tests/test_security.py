@@ -189,6 +189,38 @@ def test_four_failures_then_the_right_password_signs_in(client, world):
     assert is_signed_in(client)
 
 
+SPRAYED = ["rep_a", "rep_b", "coord", "analyst", "nobody"]
+
+
+def test_one_client_spraying_passwords_across_accounts_is_stopped(world):
+    """Four wrong passwords for each of five accounts: no account reaches its own limit (5), but the client
+    reaches its limit (20 failures in 15 minutes, settings.LOGIN_FAILURE_LIMIT_PER_CLIENT) at the 20th attempt."""
+    sprayer = Client(REMOTE_ADDR="192.0.2.10")
+    statuses = [
+        sign_in(sprayer, name, f"Printemps2026-{round_}").status_code for round_ in range(4) for name in SPRAYED
+    ]
+    assert statuses == [200] * 19 + [429]
+
+    # Locked for every account from that address, even with the right password, and the page says why.
+    refused = sign_in(sprayer, "coord_other")
+    assert refused.status_code == 429
+    assert not is_signed_in(sprayer)
+    assert "depuis votre réseau" in refused.text
+
+    # The accounts themselves are not locked: their owners sign in from elsewhere.
+    elsewhere = Client(REMOTE_ADDR="198.51.100.20")
+    assert sign_in(elsewhere, "rep_a").status_code == 302
+
+
+def test_a_colleague_on_the_same_network_signs_in_below_the_client_limit(world):
+    office = Client(REMOTE_ADDR="192.0.2.11")
+    for _ in range(3):
+        for name in SPRAYED:  # 15 failures, 3 per account
+            sign_in(office, name, "wrong-password")
+    assert sign_in(office, "coord_other").status_code == 302
+    assert is_signed_in(office)
+
+
 def test_every_sign_in_and_failure_is_audited_without_the_password(client, world):
     sign_in(client, "rep_a", "Wrong-Secret-987")
     sign_in(client, "rep_a")

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Q
 
 from agreements.actions.agreements import content_of, required_codes
-from agreements.management.synthetic import REFERENCE_DAY
 from agreements.models import (
     Agreement,
     AgreementSection,
@@ -37,7 +36,8 @@ from concertation.models import (
     PriorityExercise,
 )
 from core.models import User
-from registry.management.commands.generate_synthetic import SCALES, place_names
+from demo.management.commands.generate_synthetic import SCALES, place_names
+from demo.synthetic.agreements import REFERENCE_DAY
 from registry.models import Affiliation, FundingLine, Organization, Person, RoleAssignment, Territory
 
 pytestmark = pytest.mark.django_db

@@ -86,7 +86,7 @@ def test_coordinator_cannot_create_a_territory_in_another_rls(client, world, reg
         "grouped_municipalities": [world.town.pk],
     }
     response = client.post(reverse("registry:territory_create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert "parent" in errors
     assert "grouped_municipalities" in errors
@@ -98,7 +98,7 @@ def test_coordinator_cannot_create_a_territory_outside_the_tree(client, world, r
     client.force_login(world.coordinator)
     before = registry_state()
     response = client.post(reverse("registry:territory_create"), {"name": "Ma province", "kind": "province"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "parent" in response.context["form"].errors
     assert registry_state() == before
 
@@ -129,7 +129,7 @@ def test_coordinator_cannot_move_their_rls_elsewhere(client, world, registry_sta
     before = registry_state()
     data = {"name": world.rls.name, "kind": "rls", "parent": world.province.pk}
     response = client.post(reverse("registry:territory_edit", args=[world.rls.pk]), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "parent" in response.context["form"].errors
     assert registry_state() == before
 

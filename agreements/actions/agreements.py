@@ -5,18 +5,24 @@ signed agreement is frozen: it changes only through an amendment, which is a new
 """
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements import rules
+from agreements.actions.follow_up import store_attachment
 from agreements.defaults import ensure_rules
 from agreements.models import (
     Agreement,
     AgreementSection,
     AgreementVersion,
+    Attachment,
     KindRule,
     LegalBasis,
     Party,
@@ -24,7 +30,9 @@ from agreements.models import (
     SectionCode,
     StatusChange,
 )
-from core import audit
+from agreements.uploads import check_upload
+from core import audit, guard
+from core.errors import Conflict
 from core.models import AuditEvent
 from registry.models import Affiliation
 
@@ -44,12 +52,16 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-class TransitionRefused(ValidationError):
-    """A change of state that the rules refuse; `missing_sections` lists the section codes still empty."""
+class TransitionRefused(Conflict):
+    """A change of state that the rules refuse; `missing_sections` lists the section codes still empty (the API
+    answers 409 with them)."""
 
-    def __init__(self, messages, missing_sections: list[str] | None = None) -> None:
-        super().__init__(messages)
-        self.missing_sections = missing_sections or []
+    def __init__(self, messages: Any, missing_sections: list[str] | None = None) -> None:
+        super().__init__(messages, extra={"missing_sections": missing_sections or []})
+
+    @property
+    def missing_sections(self) -> list[str]:
+        return self.extra["missing_sections"]
 
 
 def rule_for(kind: str) -> KindRule:
@@ -78,7 +90,7 @@ def required_codes_by_kind() -> dict[str, list[str]]:
 
 def _check_editable(agreement: Agreement) -> None:
     if not agreement.is_editable:
-        raise ValidationError(
+        raise Conflict(
             _("A signed agreement is not edited: its text changes through an amendment, which becomes a new version.")
         )
 
@@ -88,10 +100,24 @@ def _check_dates(agreement: Agreement) -> None:
         raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
 
 
-def _check_joint_committee(agreement: Agreement) -> None:
-    committee = agreement.joint_committee
-    if committee is not None and committee.rls_id != agreement.rls_id:
-        raise ValidationError({"joint_committee": _("The joint committee must be an instance of the same RLS.")})
+def _check_new(
+    allowed: QuerySet, before: Iterable[Model | None], after: Iterable[Model] | Model | None, field: str
+) -> None:
+    """What the user adds must be in their scope; links already there (perhaps hidden from them) stay."""
+    chosen = [after] if after is None or isinstance(after, Model) else list(after)
+    known = {obj.pk for obj in before if obj is not None}
+    guard.within(allowed, [obj for obj in chosen if obj is not None and obj.pk not in known], field)
+
+
+def _check_links(acting_user, agreement: Agreement, data: dict[str, Any], committee_before=None) -> None:
+    """The joint committee, instances and action plans: of the agreement's RLS, and visible to the user."""
+    rls = agreement.rls_id
+    _check_new(rules.joint_committees_of(acting_user, rls), [committee_before], agreement.joint_committee,
+               "joint_committee")  # fmt: skip
+    for name, allowed in (("instances", rules.instances_of), ("action_plans", rules.plans_of)):
+        if name in data:
+            before = getattr(agreement, name).all() if agreement.pk else []
+            _check_new(allowed(acting_user, rls), before, data[name], name)
 
 
 def _apply(agreement: Agreement, data: dict[str, Any]) -> None:
@@ -121,18 +147,32 @@ def _set_links(agreement: Agreement, data: dict[str, Any]) -> dict[str, list]:
     return changes
 
 
-@transaction.atomic
-def create_agreement(acting_user, data: dict[str, Any], request=None) -> Agreement:
-    """A new draft with its parties (two or more) and the empty sections its kind requires."""
-    organizations = list(dict.fromkeys(data.get("parties") or []))
+def _check_parties(acting_user, rls, organizations: list) -> None:
+    """Organisations of the agreement's RLS; a representative drafts only with their own organisation a party."""
+    guard.within(rules.organizations_of(rls), organizations, "parties")
     if len(organizations) < 2:
         raise ValidationError({"parties": _("An agreement needs at least two parties.")})
+    own = rules.must_be_a_party(acting_user, rls)
+    if own and not {org.pk for org in organizations} & own:
+        raise ValidationError({"parties": _("Your organisation must be one of the parties.")})
+
+
+@transaction.atomic
+def create_agreement(acting_user, data: dict[str, Any]) -> Agreement:
+    """A new draft with its parties (two or more) and the empty sections its kind requires, in an RLS where the
+    user drafts: its coordinators with any of its organisations, a representative with their own."""
+    guard.require(acting_user, "agreements.add_agreement")
+    rls = data.get("rls")
+    guard.within(rules.drafting_rls_for(acting_user), rls, "rls")
+    organizations = list(dict.fromkeys(data.get("parties") or []))
+    if rls is not None:
+        _check_parties(acting_user, rls, organizations)
     agreement = Agreement(status=S.DRAFT)
     _apply(agreement, data)
     agreement.legal_basis = rule_for(agreement.kind).legal_basis
     _check_dates(agreement)
     agreement.full_clean()
-    _check_joint_committee(agreement)
+    _check_links(acting_user, agreement, data)
     agreement.save()
     Party.objects.bulk_create(Party(agreement=agreement, organization=org) for org in organizations)
     _add_missing_sections(agreement)
@@ -140,7 +180,7 @@ def create_agreement(acting_user, data: dict[str, Any], request=None) -> Agreeme
     StatusChange.objects.create(agreement=agreement, to_status=S.DRAFT, by=_user(acting_user))
     changes = audit.diff({}, audit.snapshot(agreement, FIELDS))
     changes["parties"] = [None, [str(o) for o in organizations]]
-    audit.record(acting_user, AuditEvent.Action.CREATE, agreement, changes, request)
+    audit.record(acting_user, AuditEvent.Action.CREATE, agreement, changes)
     return agreement
 
 
@@ -149,21 +189,24 @@ def _user(acting_user):
 
 
 @transaction.atomic
-def update_agreement(acting_user, agreement: Agreement, data: dict[str, Any], request=None) -> Agreement:
+def update_agreement(acting_user, agreement: Agreement, data: dict[str, Any]) -> Agreement:
+    guard.require(acting_user, "agreements.change_agreement", agreement)
     _check_editable(agreement)
+    if "rls" in data and getattr(data["rls"], "pk", data["rls"]) != agreement.rls_id:
+        raise ValidationError({"rls": _("An agreement cannot move to another RLS.")})
     before = audit.snapshot(agreement, FIELDS)
-    kind_before = agreement.kind
-    _apply(agreement, data)
+    kind_before, committee_before = agreement.kind, agreement.joint_committee
+    _apply(agreement, {k: v for k, v in data.items() if k != "rls"})
     if agreement.kind != kind_before:
         agreement.legal_basis = rule_for(agreement.kind).legal_basis
     _check_dates(agreement)
     agreement.full_clean()
-    _check_joint_committee(agreement)
+    _check_links(acting_user, agreement, data, committee_before)
     agreement.save()
     _add_missing_sections(agreement)
     changes = audit.diff(before, audit.snapshot(agreement, FIELDS)) | _set_links(agreement, data)
     if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, changes)
     return agreement
 
 
@@ -171,22 +214,25 @@ def update_agreement(acting_user, agreement: Agreement, data: dict[str, Any], re
 
 
 @transaction.atomic
-def add_party(acting_user, agreement: Agreement, data: dict[str, Any], request=None) -> Party:
+def add_party(acting_user, agreement: Agreement, data: dict[str, Any]) -> Party:
+    guard.require(acting_user, "agreements.change_agreement", agreement)
     _check_editable(agreement)
-    party = Party(agreement=agreement, organization=data["organization"], role=data.get("role", ""))
+    guard.within(rules.organizations_of(agreement.rls_id), data.get("organization"), "organization")
+    party = Party(agreement=agreement, organization=data.get("organization"), role=data.get("role", ""))
     party.full_clean()
     party.save()
-    audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, {"party": [None, str(party)]}, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, {"party": [None, str(party)]})
     return party
 
 
 @transaction.atomic
-def remove_party(acting_user, party: Party, request=None) -> None:
+def remove_party(acting_user, party: Party) -> None:
     agreement = party.agreement
+    guard.require(acting_user, "agreements.change_agreement", agreement)
     _check_editable(agreement)
     if agreement.parties.count() <= 2:
-        raise ValidationError(_("An agreement needs at least two parties: add another one before removing this one."))
-    audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, {"party": [str(party), None]}, request)
+        raise Conflict(_("An agreement needs at least two parties: add another one before removing this one."))
+    audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, {"party": [str(party), None]})
     party.delete()
 
 
@@ -199,37 +245,68 @@ def is_affiliated(person, organization, on: datetime.date | None = None) -> bool
     )
 
 
+def _checked_evidence(acting_user, party: Party, data: dict[str, Any]) -> tuple[UploadedFile, str] | None:
+    """The signed page and its type, required when someone other than the party's representative records the
+    party's signature."""
+    evidence = data.get("evidence")
+    signature = data.get("role") == PartyContact.Role.SIGNATORY and data.get("signed_on")
+    if signature and not evidence and not rules.represents_party(acting_user, party):
+        raise ValidationError(
+            {"evidence": _("Attach the signed page: a signature recorded for an organisation you do not represent "
+                           "needs it as evidence.")}
+        )  # fmt: skip
+    if not evidence:
+        return None
+    try:
+        return evidence, check_upload(evidence)
+    except ValidationError as error:
+        raise ValidationError({"evidence": error.messages}) from error
+
+
 @transaction.atomic
-def add_contact(acting_user, party: Party, data: dict[str, Any], request=None) -> PartyContact:
-    """A signatory or respondent must belong to the party's organisation (a current affiliation)."""
-    person = data["person"]
-    if data["role"] == PartyContact.Role.SIGNATORY:
+def add_contact(acting_user, party: Party, data: dict[str, Any]) -> PartyContact:
+    """A signatory or respondent of a party, recorded by that party's representative or by the coordinator of the
+    agreement's RLS (with the signed page as evidence when it is a signature): parties act for themselves. The
+    person must currently belong to the party's organisation (and on the day they signed)."""
+    guard.require(acting_user, "agreements.act_for_party", party)
+    person, role, signed_on = data.get("person"), data["role"], data.get("signed_on")
+    if role == PartyContact.Role.SIGNATORY:
         _check_editable(party.agreement)
-    if not is_affiliated(person, party.organization, data.get("signed_on")):
+    guard.within(rules.people_of(party.organization_id), person, "person")
+    if signed_on and role != PartyContact.Role.SIGNATORY:
+        raise ValidationError({"signed_on": _("Only a signatory has a signature date.")})
+    if signed_on and not is_affiliated(person, party.organization, signed_on):
         raise ValidationError(
             {
                 "person": _("%(person)s does not belong to %(org)s: only its own people sign or answer for it.")
                 % {"person": person, "org": party.organization}
             }
         )
-    contact = PartyContact(party=party, person=person, role=data["role"], signed_on=data.get("signed_on"))
+    evidence = _checked_evidence(acting_user, party, data)
+    contact = PartyContact(party=party, person=person, role=role, signed_on=signed_on, recorded_by=_user(acting_user))
     contact.full_clean()
     contact.save()
-    audit.record(
-        acting_user, AuditEvent.Action.UPDATE, party.agreement,
-        {contact.role: [None, f"{person} ({party.organization})"]}, request,
-    )  # fmt: skip
+    described = f"{person} ({party.organization})" + (f", {signed_on.isoformat()}" if signed_on else "")
+    changes: dict[str, list] = {contact.role: [None, described]}
+    if evidence is not None:
+        upload, content_type = evidence
+        attachment = store_attachment(
+            acting_user, party.agreement, upload, content_type, Attachment.Kind.SIGNED_SCAN, contact=contact
+        )
+        changes["evidence"] = [None, attachment.filename]
+    audit.record(acting_user, AuditEvent.Action.UPDATE, party.agreement, changes)
     return contact
 
 
 @transaction.atomic
-def remove_contact(acting_user, contact: PartyContact, request=None) -> None:
-    agreement = contact.party.agreement
+def remove_contact(acting_user, contact: PartyContact) -> None:
+    party = contact.party
+    guard.require(acting_user, "agreements.act_for_party", party)
     if contact.role == PartyContact.Role.SIGNATORY:
-        _check_editable(agreement)
+        _check_editable(party.agreement)
     audit.record(
-        acting_user, AuditEvent.Action.UPDATE, agreement,
-        {contact.role: [f"{contact.person} ({contact.party.organization})", None]}, request,
+        acting_user, AuditEvent.Action.UPDATE, party.agreement,
+        {contact.role: [f"{contact.person} ({party.organization})", None]},
     )  # fmt: skip
     contact.delete()
 
@@ -238,17 +315,18 @@ def remove_contact(acting_user, contact: PartyContact, request=None) -> None:
 
 
 @transaction.atomic
-def update_section(acting_user, agreement: Agreement, code: str, body: str, request=None) -> AgreementSection:
+def update_section(acting_user, agreement: Agreement, code: str, body: str) -> AgreementSection:
+    guard.require(acting_user, "agreements.change_agreement", agreement)
     _check_editable(agreement)
     if code not in SectionCode.values:
-        raise ValidationError({"code": _("Unknown section.")})
+        raise ValidationError({"sections": _("Unknown section.")})
     section, _created = AgreementSection.objects.get_or_create(agreement=agreement, code=code)
     before, section.body = section.body, body.strip()
     section.save()
     if before != section.body:
         audit.record(
             acting_user, AuditEvent.Action.UPDATE, agreement,
-            {f"section_{code}": [before, section.body]}, request,
+            {f"section_{code}": [before, section.body]},
         )  # fmt: skip
     return section
 
@@ -319,8 +397,19 @@ def _new_version(acting_user, agreement: Agreement, note: str) -> AgreementVersi
 
 
 @transaction.atomic
-def transition(acting_user, agreement: Agreement, to: str, reason: str = "", request=None) -> Agreement:
+def transition(acting_user, agreement: Agreement, to: str, reason: str = "") -> Agreement:
     """Move the agreement to another state, or refuse with the reasons (and the missing sections)."""
+    guard.require(acting_user, "agreements.change_agreement", agreement)
+    return _move(acting_user, agreement, to, reason)
+
+
+@transaction.atomic
+def expire(agreement: Agreement) -> Agreement:
+    """The daily reminders command expires agreements past their end date: a write of the system, no user."""
+    return _move(None, agreement, S.EXPIRED, "")
+
+
+def _move(acting_user, agreement: Agreement, to: str, reason: str) -> Agreement:
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if to not in S.values:
         raise TransitionRefused({"to": _("Unknown status.")})
@@ -352,7 +441,7 @@ def transition(acting_user, agreement: Agreement, to: str, reason: str = "", req
     if to == S.SIGNED:
         _new_version(acting_user, agreement, _("Signed version"))
     changes = {"status": [before, to]} | ({"status_reason": [None, reason]} if reason else {})
-    audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, changes, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, changes)
     return agreement
 
 
@@ -360,10 +449,11 @@ def transition(acting_user, agreement: Agreement, to: str, reason: str = "", req
 
 
 @transaction.atomic
-def amend(acting_user, agreement: Agreement, data: dict[str, Any], request=None) -> AgreementVersion:
+def amend(acting_user, agreement: Agreement, data: dict[str, Any]) -> AgreementVersion:
     """An amendment of a signed agreement: new texts of some sections, perhaps new dates, and its reason."""
+    guard.require(acting_user, "agreements.change_agreement", agreement)
     if not agreement.is_amendable:
-        raise ValidationError(_("Only a signed agreement or one in force is amended; a draft is simply edited."))
+        raise Conflict(_("Only a signed agreement or one in force is amended; a draft is simply edited."))
     note = (data.get("note") or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what the amendment changes and why.")})
@@ -390,7 +480,6 @@ def amend(acting_user, agreement: Agreement, data: dict[str, Any], request=None)
     agreement.save()
     version = _new_version(acting_user, agreement, note)
     audit.record(
-        acting_user, AuditEvent.Action.UPDATE, agreement, {**changes, "version": [version.number - 1, version.number]},
-        request,
-    )  # fmt: skip
+        acting_user, AuditEvent.Action.UPDATE, agreement, {**changes, "version": [version.number - 1, version.number]}
+    )
     return version

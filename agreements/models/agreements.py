@@ -226,6 +226,11 @@ class PartyContact(models.Model):
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    # Who recorded it: the party's own representative, or the RLS coordinator (who then attaches the signed page).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("contact of a party")

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models.agreements import Agreement, Party
+from agreements.models.agreements import Agreement, Party, PartyContact
 
 
 class NegotiationIssue(models.Model):
@@ -152,6 +152,12 @@ class Attachment(models.Model):
     report = models.ForeignKey(
         Report, verbose_name=_("report"), null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
+    # The signed page proving a signature recorded by someone other than the party's representative. The file
+    # stays with the agreement if the signature is removed.
+    contact = models.ForeignKey(
+        PartyContact, verbose_name=_("signature"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="evidence",
+    )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ANNEX)
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
     filename = models.CharField(_("file name"), max_length=200)

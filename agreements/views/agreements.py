@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from agreements import documents
 from agreements.actions import agreements as actions
@@ -26,7 +26,7 @@ from agreements.models import (
 from agreements.views.common import get_agreement, get_part
 from core import audit
 from core.models import AuditEvent
-from core.pages import form_page, history_page, show_errors
+from core.pages import error_status, form_page, history_page, show_errors
 
 
 @login_required
@@ -34,24 +34,31 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("agreements.add_agreement"):
         raise PermissionDenied
     form = AgreementForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = actions.create_agreement(request.user, form.cleaned_data, request)
-        except ValidationError as error:
-            show_errors(form, error)
-        else:
-            messages.success(request, _("Draft created. Write its sections, then open the negotiation."))
-            return redirect(agreement)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                agreement = actions.create_agreement(request.user, form.cleaned_data)
+            except ValidationError as error:
+                show_errors(form, error)
+                status = error_status(form, error)
+            else:
+                messages.success(request, _("Draft created. Write its sections, then open the negotiation."))
+                return redirect(agreement)
     context = {"form": form, "title": _("New agreement"), "cancel_url": reverse("agreements:agreement_list")}
-    return render(request, "form.html", context)
+    return render(request, "form.html", context, status=status)
 
 
 def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
     """Everything the page shows, in a fixed number of queries whatever the size of the agreement."""
-    contacts = PartyContact.objects.select_related("person")
+    contacts = PartyContact.objects.select_related("person", "recorded_by").prefetch_related("evidence")
     parties = list(
         agreement.parties.select_related("organization").prefetch_related(Prefetch("contacts", queryset=contacts))
     )
+    for party in parties:
+        party.agreement = agreement  # the permission reads the agreement's RLS: no query per party
+        party.can_act = request.user.has_perm("agreements.act_for_party", party)
     sections = {s.code: s for s in agreement.sections.all()}
     required = actions.required_codes(agreement.kind)
     ordered = [sections[c] for c in SectionCode.values if c in sections]
@@ -80,6 +87,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
 
 
 @login_required
+@require_safe
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement(request, pk)
     context = _detail_context(request, agreement)
@@ -96,7 +104,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementForm(request.POST or None, instance=agreement, user=request.user)
     return form_page(
         request, form, title=_("Edit %(title)s") % {"title": agreement.title}, back=agreement,
-        save=lambda data: actions.update_agreement(request.user, Agreement.objects.get(pk=agreement.pk), data, request),
+        save=lambda data: actions.update_agreement(request.user, Agreement.objects.get(pk=agreement.pk), data),
         success=_("Changes saved."),
     )  # fmt: skip
 
@@ -111,7 +119,7 @@ def sections_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
     def save(data: dict) -> None:
         for code, body in data.items():
-            actions.update_section(request.user, agreement, code, body, request)
+            actions.update_section(request.user, agreement, code, body)
 
     return form_page(
         request, form, title=_("Sections of %(title)s") % {"title": agreement.title}, back=agreement, save=save,
@@ -125,7 +133,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = PartyForm(request.POST or None, agreement=agreement)
     return form_page(
         request, form, title=_("Add a party"), back=agreement,
-        save=lambda data: actions.add_party(request.user, agreement, data, request), success=_("Party added."),
+        save=lambda data: actions.add_party(request.user, agreement, data), success=_("Party added."),
     )  # fmt: skip
 
 
@@ -134,7 +142,7 @@ def party_add(request: HttpRequest, pk: int) -> HttpResponse:
 def party_remove(request: HttpRequest, pk: int) -> HttpResponse:
     party, agreement = get_part(request, Party, pk)
     try:
-        actions.remove_party(request.user, party, request)
+        actions.remove_party(request.user, party)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -144,11 +152,12 @@ def party_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    party, agreement = get_part(request, Party, pk)
-    form = ContactForm(request.POST or None, party=party)
+    party, agreement = get_part(request, Party, pk, perm="agreements.act_for_party")
+    form = ContactForm(request.POST or None, request.FILES or None, party=party)
     return form_page(
         request, form, title=_("Signatory or respondent for %(org)s") % {"org": party.organization}, back=agreement,
-        save=lambda data: actions.add_contact(request.user, party, data, request), success=_("Contact added."),
+        save=lambda data: actions.add_contact(request.user, party, data), success=_("Contact added."),
+        template="agreements/upload_form.html",
     )  # fmt: skip
 
 
@@ -157,7 +166,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 def contact_remove(request: HttpRequest, pk: int) -> HttpResponse:
     contact, agreement = get_part(request, PartyContact, pk, "party__agreement")
     try:
-        actions.remove_contact(request.user, contact, request)
+        actions.remove_contact(request.user, contact)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -173,13 +182,12 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
     form = TransitionForm(request.POST)
     if form.is_valid():
         try:
-            actions.transition(request.user, agreement, form.cleaned_data["to"], form.cleaned_data["reason"], request)
-        except actions.TransitionRefused as error:
+            actions.transition(request.user, agreement, form.cleaned_data["to"], form.cleaned_data["reason"])
+        except ValidationError as error:
             context = _detail_context(request, agreement)
-            context.update(
-                {"transition_form": form, "refusal": error.messages, "refused_missing": error.missing_sections}
-            )
-            return render(request, "agreements/agreement_detail.html", context, status=409)
+            missing = getattr(error, "missing_sections", [])
+            context.update({"transition_form": form, "refusal": error.messages, "refused_missing": missing})
+            return render(request, "agreements/agreement_detail.html", context, status=error_status(form, error))
         agreement.refresh_from_db()
         messages.success(request, _("The agreement is now “%(status)s”.") % {"status": agreement.get_status_display()})
         return redirect(agreement)
@@ -197,7 +205,7 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
     form = AmendmentForm(request.POST or None, agreement=agreement)
     return form_page(
         request, form, title=_("Amend %(title)s") % {"title": agreement.title}, back=agreement,
-        save=lambda data: actions.amend(request.user, agreement, form.to_data(), request),
+        save=lambda data: actions.amend(request.user, agreement, form.to_data()),
         success=_("Amendment recorded as a new version."),
     )  # fmt: skip
 
@@ -207,6 +215,7 @@ def _get_version(agreement: Agreement, number: int) -> AgreementVersion:
 
 
 @login_required
+@require_safe
 def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     agreement = get_agreement(request, pk)
     version = _get_version(agreement, number)
@@ -229,6 +238,7 @@ def diff_rows(old: str, new: str) -> list[tuple[str, str]]:
 
 
 @login_required
+@require_safe
 def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement(request, pk)
     try:
@@ -255,13 +265,15 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
     return history_page(request, get_agreement(request, pk), "agreements:agreement_detail")
 
 
 @login_required
+@require_safe
 def agreement_document(request: HttpRequest, pk: int, extension: str) -> HttpResponse:
     """The agreement as DOCX or PDF, in French unless ?lang=en."""
     agreement = get_agreement(request, pk)
-    audit.record(request.user, AuditEvent.Action.EXPORT, agreement, {"format": extension}, request)
+    audit.record(request.user, AuditEvent.Action.EXPORT, agreement, {"format": extension})
     return documents.download(agreement, extension, request.GET.get("lang", ""))

@@ -18,12 +18,16 @@ def get_agreement(request: HttpRequest, pk: int, work: bool = False) -> Agreemen
     return agreement
 
 
-def get_part(request: HttpRequest, model, pk: int, path: str = "agreement"):
-    """A party, contact, report… of an agreement the user works on (404 if the agreement is hidden)."""
+def get_part(request: HttpRequest, model, pk: int, path: str = "agreement", perm: str = ""):
+    """A party, contact, report… of an agreement the user sees (404 otherwise). A form page answers 403 to whoever
+    may not use it: `perm` on the part (a party's contacts), else the right to work on the agreement."""
     obj = get_object_or_404(model.objects.filter(**{f"{path}__in": agreements_for(request.user)}), pk=pk)
     agreement = obj
     for step in path.split("__"):
         agreement = getattr(agreement, step)
-    if not request.user.has_perm("agreements.change_agreement", agreement):
+    allowed = (
+        request.user.has_perm(perm, obj) if perm else request.user.has_perm("agreements.change_agreement", agreement)
+    )
+    if not allowed:
         raise PermissionDenied
     return obj, agreement

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from agreements import analytics
 from agreements.actions.agreements import section_order
@@ -27,6 +28,7 @@ def _require_register(request: HttpRequest) -> None:
 
 
 @login_required
+@require_safe
 def agreement_list(request: HttpRequest) -> HttpResponse:
     _require_register(request)
     parties = Party.objects.select_related("organization").only("agreement_id", "organization__name")
@@ -40,9 +42,8 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-start_date", "title", "pk")
     )
-    filterset = AgreementFilter(request.GET, queryset=queryset)
+    filterset = AgreementFilter(request.GET, queryset=queryset, request=request)
     filterset.form.fields["territory"].queryset = scoped_territory_choices(request.user)
-    filterset.form.fields["party"].queryset = registry_rules.organizations_for(request.user)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -59,6 +60,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_register(request)
     data = analytics.dashboard(agreements_for(request.user))
@@ -73,6 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def dependence(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a community organisation's money comes from, year by year (domain.md §1: the complementarist drift)."""
     org = get_object_or_404(registry_rules.organizations_for(request.user), pk=pk)
@@ -106,6 +109,7 @@ def dependence(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "agreements/dependence.html", context)
 
 
+@require_safe
 def public_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     """What anonymous visitors may read, once the parties have published the agreement."""
     agreement = get_object_or_404(

@@ -1,19 +1,24 @@
 """Instances, memberships and delegations."""
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from concertation import rules as scope
+from concertation.actions.common import apply, check_dates
 from concertation.models import Delegation, Instance, Membership
-from core import audit
+from core import audit, guard
 from core.models import AuditEvent
+from registry.models import Territory
 
 INSTANCE_FIELDS = [
     "name", "kind", "mandate", "basis", "theme", "territory", "rls", "level", "parent",
     "support_organization", "secretariat_organization", "is_public", "opened_on", "closed_on",
 ]  # fmt: skip
+MEMBERSHIP_FIELDS = ["organization", "person", "role", "start_date", "end_date"]
 
 
 def check_parent(instance: Instance, parent: Instance | None) -> None:
@@ -22,7 +27,8 @@ def check_parent(instance: Instance, parent: Instance | None) -> None:
         return
     if instance.rls_id and parent.rls_id != instance.rls_id:
         raise ValidationError({"parent": _("The parent instance must belong to the same RLS.")})
-    node, seen = parent, set()
+    node: Instance | None = parent
+    seen: set[int] = set()
     while node is not None and node.pk not in seen:
         if instance.pk is not None and node.pk == instance.pk:
             raise ValidationError(
@@ -32,54 +38,59 @@ def check_parent(instance: Instance, parent: Instance | None) -> None:
         node = node.parent
 
 
-def _apply(instance: Instance, data: dict[str, Any]) -> None:
-    for name in INSTANCE_FIELDS:
-        if name in data:
-            setattr(instance, name, data[name])
-
-
-def _validate(instance: Instance) -> None:
+def _validate(acting_user, instance: Instance, allowed_rls) -> None:
+    if instance.rls_id is None:
+        instance.full_clean()  # says the RLS is required
+    guard.within(allowed_rls, instance.rls, "rls")
+    guard.within(scope.instances_for(acting_user), instance.parent, "parent")
+    # The instance draws on its RLS's registry: its territory, parent and organisations come from there.
+    guard.within(scope.territories_of(instance), instance.territory, "territory")
+    guard.within(scope.organizations_of(instance), instance.support_organization, "support_organization")
+    guard.within(scope.organizations_of(instance), instance.secretariat_organization, "secretariat_organization")
     if instance.basis == Instance.Basis.TERRITORIAL and instance.territory_id is None:
         raise ValidationError({"territory": _("A territorial instance needs its territory.")})
     check_parent(instance, instance.parent)
+    if instance.opened_on and instance.closed_on and instance.closed_on < instance.opened_on:
+        raise ValidationError({"closed_on": _("The closing date cannot be before the opening date.")})
     instance.full_clean()
 
 
 @transaction.atomic
-def create_instance(acting_user, data: dict[str, Any], request=None) -> Instance:
+def create_instance(acting_user, data: dict[str, Any]) -> Instance:
+    guard.require(acting_user, "concertation.add_instance")
     instance = Instance()
-    _apply(instance, data)
-    _validate(instance)
+    apply(instance, INSTANCE_FIELDS, data)
+    _validate(acting_user, instance, scope.rls_for(acting_user))
     instance.save()
     if "coordinators" in data:
         instance.coordinators.set(data["coordinators"])
     audit.record(
-        acting_user,
-        AuditEvent.Action.CREATE,
-        instance,
-        audit.diff({}, audit.snapshot(instance, INSTANCE_FIELDS)),
-        request,
+        acting_user, AuditEvent.Action.CREATE, instance, audit.diff({}, audit.snapshot(instance, INSTANCE_FIELDS))
     )
     return instance
 
 
 @transaction.atomic
-def update_instance(acting_user, instance: Instance, data: dict[str, Any], request=None) -> Instance:
+def update_instance(acting_user, instance: Instance, data: dict[str, Any]) -> Instance:
+    guard.require(acting_user, "concertation.change_instance", instance)
     before = audit.snapshot(instance, INSTANCE_FIELDS)
-    _apply(instance, data)
-    _validate(instance)
+    # An instance stays in its RLS unless the user coordinates the one it moves to.
+    allowed_rls = scope.rls_for(acting_user) | Territory.objects.filter(pk=instance.rls_id)
+    apply(instance, INSTANCE_FIELDS, data)
+    _validate(acting_user, instance, allowed_rls)
     instance.save()
     if "coordinators" in data:
         instance.coordinators.set(data["coordinators"])
     changes = audit.diff(before, audit.snapshot(instance, INSTANCE_FIELDS))
     if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, instance, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, instance, changes)
     return instance
 
 
 @transaction.atomic
-def override_bourque_type(acting_user, instance: Instance, bourque_type: str, reason: str, request=None) -> Instance:
+def override_bourque_type(acting_user, instance: Instance, bourque_type: str, reason: str) -> Instance:
     """A coordinator may set the type by hand; the justification stays on record (and in the history)."""
+    guard.require(acting_user, "concertation.change_instance", instance)
     if bourque_type and not reason.strip():
         raise ValidationError({"bourque_override_reason": _("Justify the chosen Bourque type.")})
     before = audit.snapshot(instance, ["bourque_override", "bourque_override_reason"])
@@ -88,50 +99,52 @@ def override_bourque_type(acting_user, instance: Instance, bourque_type: str, re
     instance.full_clean()
     instance.save(update_fields=["bourque_override", "bourque_override_reason", "updated_at"])
     after = audit.snapshot(instance, ["bourque_override", "bourque_override_reason"])
-    audit.record(acting_user, AuditEvent.Action.UPDATE, instance, audit.diff(before, after), request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, instance, audit.diff(before, after))
     return instance
 
 
-MEMBERSHIP_FIELDS = ["organization", "person", "role", "start_date", "end_date"]
-
-
 def _check_membership(membership: Membership) -> None:
-    # Regional organisations may sit on an RLS's instances: no RLS check on the organisation itself.
-    if (
-        membership.person_id
-        and not membership.person.affiliations.filter(organization=membership.organization).exists()
-    ):
+    instance = membership.instance
+    organization = membership.organization if membership.organization_id else None
+    guard.within(scope.organizations_of(instance), organization, "organization")
+    guard.within(scope.people_of(instance), membership.person, "person")
+    person = membership.person
+    if person is not None and not person.affiliations.filter(organization_id=membership.organization_id).exists():
         raise ValidationError({"person": _("This person is not affiliated with the organisation.")})
+    check_dates(membership.start_date, membership.end_date)
     membership.full_clean()
 
 
 @transaction.atomic
-def add_membership(acting_user, instance: Instance, data: dict[str, Any], request=None) -> Membership:
-    membership = Membership(instance=instance, **{k: v for k, v in data.items() if k in MEMBERSHIP_FIELDS})
+def add_membership(acting_user, instance: Instance, data: dict[str, Any]) -> Membership:
+    guard.require(acting_user, "concertation.change_instance", instance)
+    membership = Membership(instance=instance)
+    apply(membership, MEMBERSHIP_FIELDS, data)
     _check_membership(membership)
     membership.save()
-    audit.record(acting_user, AuditEvent.Action.UPDATE, instance, {"memberships": [None, str(membership)]}, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, instance, {"memberships": [None, str(membership)]})
     return membership
 
 
 @transaction.atomic
-def update_membership(acting_user, membership: Membership, data: dict[str, Any], request=None) -> Membership:
+def update_membership(acting_user, membership: Membership, data: dict[str, Any]) -> Membership:
+    guard.require(acting_user, "concertation.change_instance", membership.instance)
     before = str(membership), membership.role, str(membership.end_date or "")
-    for name in MEMBERSHIP_FIELDS:
-        if name in data:
-            setattr(membership, name, data[name])
+    apply(membership, MEMBERSHIP_FIELDS, data)
     _check_membership(membership)
     membership.save()
     after = str(membership), membership.role, str(membership.end_date or "")
     audit.record(
-        acting_user, AuditEvent.Action.UPDATE, membership.instance, {"membership": [list(before), list(after)]}, request
+        acting_user, AuditEvent.Action.UPDATE, membership.instance, {"membership": [list(before), list(after)]}
     )
     return membership
 
 
 @transaction.atomic
-def delegate(acting_user, source: Membership, to_instance: Instance, start_date, request=None) -> Delegation:
+def delegate(acting_user, source: Membership, to_instance: Instance, start_date: datetime.date) -> Delegation:
     """Give a member of one instance a delegate's seat in another instance of the same RLS."""
+    guard.require(acting_user, "concertation.change_instance", source.instance)
+    guard.within(scope.instances_for(acting_user), to_instance, "to_instance")
     if to_instance.rls_id != source.instance.rls_id:
         raise ValidationError({"to_instance": _("A delegation can only go to an instance of the same RLS.")})
     if to_instance.pk == source.instance_id:
@@ -143,8 +156,8 @@ def delegate(acting_user, source: Membership, to_instance: Instance, start_date,
         role=Membership.Role.DELEGATE,
         start_date=start_date,
     )
-    seat.full_clean()
+    _check_membership(seat)
     seat.save()
     delegation = Delegation.objects.create(source=source, seat=seat)
-    audit.record(acting_user, AuditEvent.Action.UPDATE, to_instance, {"delegations": [None, str(delegation)]}, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, to_instance, {"delegations": [None, str(delegation)]})
     return delegation

@@ -17,8 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from concertation import calendar as meeting_calendar
+from concertation import rules as scope
+from concertation.actions.common import apply
 from concertation.models import AgendaItem, Attendance, Decision, FollowUp, Instance, Meeting, Membership
-from core import audit
+from core import audit, guard
+from core.errors import Conflict
 from core.mail import absolute_url, recipient_language, send_after_commit
 from core.models import AuditEvent
 from registry.models import Person
@@ -31,18 +34,22 @@ FOLLOW_UP_FIELDS = ["description", "agenda_item", "owner_organization", "owner_p
 VOTE_COUNTS = ("votes_for", "votes_against", "abstentions")
 CLOSED = (FollowUp.Status.DONE, FollowUp.Status.CANCELLED)
 # Which status each change may come from; "approved" is reached only by approving the minutes at a later meeting.
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     Meeting.Status.HELD: {Meeting.Status.PLANNED, Meeting.Status.CONVENED},
     Meeting.Status.CANCELLED: {Meeting.Status.PLANNED, Meeting.Status.CONVENED},
     Meeting.Status.PLANNED: {Meeting.Status.CANCELLED},
 }
 
 
+def _require(acting_user, meeting: Meeting) -> None:
+    guard.require(acting_user, "concertation.change_instance", meeting.instance)
+
+
 def check_editable(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.APPROVED:
-        raise ValidationError(_("The minutes of this meeting are approved: they can no longer be changed."))
+        raise Conflict(_("The minutes of this meeting are approved: they can no longer be changed."))
     if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("This meeting is cancelled: reinstate it first."))
+        raise Conflict(_("This meeting is cancelled: reinstate it first."))
 
 
 def _check_times(meeting: Meeting) -> None:
@@ -50,38 +57,34 @@ def _check_times(meeting: Meeting) -> None:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
 
 
-def _apply(obj, fields: list[str], data: dict[str, Any]) -> None:
-    for name in fields:
-        if name in data:
-            setattr(obj, name, data[name])
-
-
 # Meetings -----------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def schedule_meeting(acting_user, instance: Instance, data: dict[str, Any], request=None) -> Meeting:
+def schedule_meeting(acting_user, instance: Instance, data: dict[str, Any]) -> Meeting:
+    guard.require(acting_user, "concertation.change_instance", instance)
     meeting = Meeting(instance=instance)
-    _apply(meeting, MEETING_FIELDS, data)
+    apply(meeting, MEETING_FIELDS, data)
     _check_times(meeting)
     meeting.full_clean()
     meeting.save()
     after = audit.snapshot(meeting, MEETING_FIELDS)
-    audit.record(acting_user, AuditEvent.Action.CREATE, meeting, audit.diff({}, after), request)
+    audit.record(acting_user, AuditEvent.Action.CREATE, meeting, audit.diff({}, after))
     return meeting
 
 
 @transaction.atomic
-def update_meeting(acting_user, meeting: Meeting, data: dict[str, Any], request=None) -> Meeting:
+def update_meeting(acting_user, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+    _require(acting_user, meeting)
     check_editable(meeting)
     before = audit.snapshot(meeting, MEETING_FIELDS)
-    _apply(meeting, MEETING_FIELDS, data)
+    apply(meeting, MEETING_FIELDS, data)
     _check_times(meeting)
     meeting.full_clean()
     meeting.save()
     changes = audit.diff(before, audit.snapshot(meeting, MEETING_FIELDS))
     if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes)
     return meeting
 
 
@@ -90,49 +93,51 @@ def _locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().select_related("instance").get(pk=meeting.pk)
 
 
-def _set_status(acting_user, meeting: Meeting, status: str, request, **extra) -> None:
+def _set_status(acting_user, meeting: Meeting, status: str, **extra) -> None:
     before = {"status": meeting.status, **{k: audit.jsonable(getattr(meeting, k)) for k in extra}}
     meeting.status = status
     for name, value in extra.items():
         setattr(meeting, name, value)
     meeting.save()
     after = {"status": status, **{k: audit.jsonable(v) for k, v in extra.items()}}
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, audit.diff(before, after), request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, audit.diff(before, after))
 
 
 @transaction.atomic
-def convene_meeting(acting_user, meeting: Meeting, request=None) -> int:
+def convene_meeting(acting_user, meeting: Meeting) -> int:
     """E-mail the convocation (agenda and .ics) to every member representative; again after a change, as an update.
 
     Returns the number of e-mails that will leave once the transaction commits."""
+    _require(acting_user, meeting)
     meeting = _locked(meeting)
     if meeting.status not in (Meeting.Status.PLANNED, Meeting.Status.CONVENED):
-        raise ValidationError(_("Only a planned or convened meeting can be convened."))
+        raise Conflict(_("Only a planned or convened meeting can be convened."))
     if meeting.starts_at <= timezone.now():
-        raise ValidationError(_("This meeting has already started: it can no longer be convened."))
+        raise Conflict(_("This meeting has already started: it can no longer be convened."))
     update = meeting.convened_at is not None
-    extra = {"sequence": meeting.sequence + 1} if update else {"convened_at": timezone.now()}
-    _set_status(acting_user, meeting, Meeting.Status.CONVENED, request, **extra)
-    return _send_to_members(meeting, request, "convocation", update=update)
+    extra: dict[str, Any] = {"sequence": meeting.sequence + 1} if update else {"convened_at": timezone.now()}
+    _set_status(acting_user, meeting, Meeting.Status.CONVENED, **extra)
+    return _send_to_members(meeting, "convocation", update=update)
 
 
 @transaction.atomic
-def set_meeting_status(acting_user, meeting: Meeting, status: str, request=None) -> Meeting:
+def set_meeting_status(acting_user, meeting: Meeting, status: str) -> Meeting:
     """Held, cancelled, or back to planned (a cancelled meeting reinstated); a convened meeting's cancellation is
     e-mailed to the members with a METHOD:CANCEL invitation."""
+    _require(acting_user, meeting)
     meeting = _locked(meeting)
     if status not in TRANSITIONS or meeting.status not in TRANSITIONS[status]:
-        raise ValidationError(
+        raise Conflict(
             _("A meeting cannot go from “%(old)s” to “%(new)s”.")
             % {"old": meeting.get_status_display(), "new": Meeting.Status(status).label}
         )
     if status == Meeting.Status.HELD and meeting.starts_at > timezone.now():
-        raise ValidationError(_("A meeting can be marked as held only once it has started."))
+        raise Conflict(_("A meeting can be marked as held only once it has started."))
     was_convened = meeting.status == Meeting.Status.CONVENED
     extra = {"sequence": meeting.sequence + 1} if status == Meeting.Status.CANCELLED and was_convened else {}
-    _set_status(acting_user, meeting, status, request, **extra)
+    _set_status(acting_user, meeting, status, **extra)
     if extra:
-        _send_to_members(meeting, request, "cancellation", update=True)
+        _send_to_members(meeting, "cancellation", update=True)
     return meeting
 
 
@@ -150,21 +155,20 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
 
 
 @transaction.atomic
-def approve_previous_minutes(acting_user, meeting: Meeting, request=None) -> Meeting:
+def approve_previous_minutes(acting_user, meeting: Meeting) -> Meeting:
+    _require(acting_user, meeting)
     meeting = _locked(meeting)
     if meeting.status in (Meeting.Status.CANCELLED, Meeting.Status.PLANNED) or meeting.starts_at > timezone.now():
-        raise ValidationError(_("Minutes are approved during a convened or held meeting that has started."))
+        raise Conflict(_("Minutes are approved during a convened or held meeting that has started."))
     previous = previous_meeting(meeting)
     if previous is None:
-        raise ValidationError(_("There is no earlier held meeting whose minutes could be approved."))
+        raise Conflict(_("There is no earlier held meeting whose minutes could be approved."))
     if previous.status == Meeting.Status.APPROVED:
-        raise ValidationError(_("The minutes of the previous meeting are already approved."))
+        raise Conflict(_("The minutes of the previous meeting are already approved."))
     previous = _locked(previous)
     now = timezone.now()
-    _set_status(
-        acting_user, previous, Meeting.Status.APPROVED, request, minutes_approved_at=now, minutes_approved_in=meeting
-    )
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"approved_minutes": [None, str(previous)]}, request)
+    _set_status(acting_user, previous, Meeting.Status.APPROVED, minutes_approved_at=now, minutes_approved_in=meeting)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"approved_minutes": [None, str(previous)]})
     return previous
 
 
@@ -211,7 +215,7 @@ def _message(meeting: Meeting, items: list[AgendaItem], person: Person, kind: st
     return message
 
 
-def _send_to_members(meeting: Meeting, request, kind: str, update: bool) -> int:
+def _send_to_members(meeting: Meeting, kind: str, update: bool) -> int:
     items = list(meeting.agenda_items.order_by("order"))
     url = absolute_url(meeting.get_absolute_url())
     # A mail server failure is logged; the meeting stays convened and can be convened again.
@@ -230,22 +234,25 @@ def _renumber(meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def add_agenda_item(acting_user, meeting: Meeting, data: dict[str, Any], request=None) -> AgendaItem:
+def add_agenda_item(acting_user, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
+    _require(acting_user, meeting)
     meeting = _locked(meeting)
     check_editable(meeting)
     last = meeting.agenda_items.aggregate(last=Max("order"))["last"] or 0
-    item = AgendaItem(meeting=meeting, order=last + 1, title=data["title"], description=data.get("description", ""))
+    item = AgendaItem(meeting=meeting, order=last + 1)
+    apply(item, ["title", "description"], data)
     item.full_clean()
     item.save()
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"agenda": [None, str(item)]}, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"agenda": [None, str(item)]})
     return item
 
 
 @transaction.atomic
-def update_agenda_item(acting_user, item: AgendaItem, data: dict[str, Any], request=None) -> AgendaItem:
+def update_agenda_item(acting_user, item: AgendaItem, data: dict[str, Any]) -> AgendaItem:
+    _require(acting_user, item.meeting)
     check_editable(item.meeting)
     before = audit.snapshot(item, ["title", "description", "minutes"])
-    _apply(item, ["title", "description", "minutes"], data)
+    apply(item, ["title", "description", "minutes"], data)
     item.full_clean()
     item.save()
     after = audit.snapshot(item, ["title", "description", "minutes"])
@@ -255,12 +262,13 @@ def update_agenda_item(acting_user, item: AgendaItem, data: dict[str, Any], requ
             **{name: [f"{item.order}. {before[name]}", f"{item.order}. {after[name]}"]
                for name in ("description", "minutes") if before[name] != after[name]},
         }  # fmt: skip
-        audit.record(acting_user, AuditEvent.Action.UPDATE, item.meeting, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, item.meeting, changes)
     return item
 
 
 @transaction.atomic
-def move_agenda_item(acting_user, item: AgendaItem, direction: str, request=None) -> AgendaItem:
+def move_agenda_item(acting_user, item: AgendaItem, direction: str) -> AgendaItem:
+    _require(acting_user, item.meeting)
     meeting = _locked(item.meeting)
     check_editable(meeting)
     siblings = list(meeting.agenda_items.order_by("order"))
@@ -276,30 +284,35 @@ def move_agenda_item(acting_user, item: AgendaItem, direction: str, request=None
     AgendaItem.objects.filter(pk=item.pk).update(order=new)
     item.order = new
     changes = {"agenda_order": [f"{old}. {item.title}", f"{new}. {item.title}"]}
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes)
     return item
 
 
 @transaction.atomic
-def remove_agenda_item(acting_user, item: AgendaItem, request=None) -> None:
+def remove_agenda_item(acting_user, item: AgendaItem) -> None:
+    _require(acting_user, item.meeting)
     meeting = _locked(item.meeting)
     check_editable(meeting)
     label = str(item)
     item.delete()
     _renumber(meeting)
-    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"agenda": [label, None]}, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"agenda": [label, None]})
 
 
 @transaction.atomic
-def record_minutes(acting_user, meeting: Meeting, minutes: dict[int, str], request=None) -> None:
+def record_minutes(acting_user, meeting: Meeting, minutes: dict[int, str]) -> None:
+    """Agenda item id → its minutes; ids of other meetings' items are refused."""
+    _require(acting_user, meeting)
     check_editable(meeting)
+    if set(minutes) - set(meeting.agenda_items.values_list("pk", flat=True)):
+        raise ValidationError({"minutes": _("Choose an item of this meeting's agenda.")})
     for item in meeting.agenda_items.filter(pk__in=minutes).order_by("order"):
         if item.minutes != minutes[item.pk]:
             # One event per item: the history shows which item's minutes changed, before and after.
             changes = {"minutes": [f"{item}: {item.minutes}", f"{item}: {minutes[item.pk]}"]}
             item.minutes = minutes[item.pk]
             item.save(update_fields=["minutes"])
-            audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
+            audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes)
 
 
 # Attendance ---------------------------------------------------------------------------------------
@@ -318,10 +331,17 @@ def attendance_memberships(meeting: Meeting) -> list[Membership]:
 
 
 @transaction.atomic
-def record_attendance(
-    acting_user, meeting: Meeting, rows: list[tuple[Membership, str, Person | None]], request=None
-) -> None:
+def record_attendance(acting_user, meeting: Meeting, rows: list[tuple[Membership, str, Person | None]]) -> None:
+    """One row per membership: its status and, when the organisation attended through someone else, the
+    substitute (a person affiliated with the organisation)."""
+    _require(acting_user, meeting)
     check_editable(meeting)
+    guard.within(Membership.objects.filter(pk__in=[m.pk for m in attendance_memberships(meeting)]),
+                 [m for m, _status, _sub in rows], "membership")  # fmt: skip
+    if any(substitute is not None and status != Attendance.Status.PRESENT for _m, status, substitute in rows):
+        raise ValidationError({"substitute": _("A substitute is recorded only when the organisation attends.")})
+    for membership, _status, substitute in rows:
+        guard.within(scope.people_affiliated_with(membership.organization), substitute, "substitute")
     existing = {a.membership_id: a for a in meeting.attendances.all()}
     new, changed, before, after = [], [], [], []
     for membership, status, substitute in rows:
@@ -341,7 +361,7 @@ def record_attendance(
     Attendance.objects.bulk_update(changed, ["status", "substitute"])
     if after:
         changes = {"attendance": ["; ".join(before) or None, "; ".join(after)]}
-        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes)
 
 
 def _status_label(status: str, substitute: Person | None) -> str:
@@ -353,7 +373,8 @@ def _status_label(status: str, substitute: Person | None) -> str:
 
 
 def _check_decision(decision: Decision) -> None:
-    if decision.agenda_item_id and decision.agenda_item.meeting_id != decision.meeting_id:
+    item = decision.agenda_item
+    if item is not None and item.meeting_id != decision.meeting_id:
         raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
     counts = {name: getattr(decision, name) for name in VOTE_COUNTS}
     if decision.mode == Decision.Mode.VOTE:
@@ -376,37 +397,38 @@ def _decision_label(decision: Decision) -> str:
 
 
 @transaction.atomic
-def record_decision(acting_user, meeting: Meeting, data: dict[str, Any], request=None) -> Decision:
+def record_decision(acting_user, meeting: Meeting, data: dict[str, Any]) -> Decision:
+    _require(acting_user, meeting)
     check_editable(meeting)
     decision = Decision(meeting=meeting)
-    _apply(decision, DECISION_FIELDS, data)
+    apply(decision, DECISION_FIELDS, data)
     _check_decision(decision)
     decision.save()
-    audit.record(
-        acting_user, AuditEvent.Action.UPDATE, meeting, {"decision": [None, _decision_label(decision)]}, request
-    )
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"decision": [None, _decision_label(decision)]})
     return decision
 
 
 @transaction.atomic
-def update_decision(acting_user, decision: Decision, data: dict[str, Any], request=None) -> Decision:
+def update_decision(acting_user, decision: Decision, data: dict[str, Any]) -> Decision:
+    _require(acting_user, decision.meeting)
     check_editable(decision.meeting)
     before = _decision_label(decision)
-    _apply(decision, DECISION_FIELDS, data)
+    apply(decision, DECISION_FIELDS, data)
     _check_decision(decision)
     decision.save()
     if _decision_label(decision) != before:
         changes = {"decision": [before, _decision_label(decision)]}
-        audit.record(acting_user, AuditEvent.Action.UPDATE, decision.meeting, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, decision.meeting, changes)
     return decision
 
 
 @transaction.atomic
-def delete_decision(acting_user, decision: Decision, request=None) -> None:
+def delete_decision(acting_user, decision: Decision) -> None:
+    _require(acting_user, decision.meeting)
     check_editable(decision.meeting)
     label = _decision_label(decision)
     decision.delete()
-    audit.record(acting_user, AuditEvent.Action.UPDATE, decision.meeting, {"decision": [label, None]}, request)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, decision.meeting, {"decision": [label, None]})
 
 
 # Follow-up items ----------------------------------------------------------------------------------
@@ -423,12 +445,16 @@ def carried_over(meeting: Meeting):
 
 
 def _check_follow_up(follow_up: FollowUp) -> None:
-    if follow_up.agenda_item_id and follow_up.agenda_item.meeting_id != follow_up.meeting_id:
+    instance = follow_up.instance
+    guard.within(scope.organizations_of(instance), follow_up.owner_organization, "owner_organization")
+    guard.within(scope.people_of(instance), follow_up.owner_person, "owner_person")
+    item, person = follow_up.agenda_item, follow_up.owner_person
+    if item is not None and item.meeting_id != follow_up.meeting_id:
         raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
     if (
-        follow_up.owner_person_id
+        person is not None
         and follow_up.owner_organization_id
-        and not follow_up.owner_person.affiliations.filter(organization_id=follow_up.owner_organization_id).exists()
+        and not person.affiliations.filter(organization_id=follow_up.owner_organization_id).exists()
     ):
         raise ValidationError({"owner_person": _("This person is not affiliated with the responsible organisation.")})
     follow_up.full_clean()
@@ -448,25 +474,25 @@ def _close_at(follow_up: FollowUp, old_status: str, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def add_follow_up(acting_user, meeting: Meeting, data: dict[str, Any], request=None) -> FollowUp:
+def add_follow_up(acting_user, meeting: Meeting, data: dict[str, Any]) -> FollowUp:
+    _require(acting_user, meeting)
     check_editable(meeting)
-    follow_up = FollowUp(meeting=meeting, instance_id=meeting.instance_id)
-    _apply(follow_up, FOLLOW_UP_FIELDS, data)
+    follow_up = FollowUp(meeting=meeting, instance=meeting.instance)
+    apply(follow_up, FOLLOW_UP_FIELDS, data)
     _close_at(follow_up, FollowUp.Status.OPEN, meeting)
     _check_follow_up(follow_up)
     follow_up.save()
-    audit.record(
-        acting_user, AuditEvent.Action.UPDATE, meeting, {"follow_up": [None, _follow_up_label(follow_up)]}, request
-    )
+    audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, {"follow_up": [None, _follow_up_label(follow_up)]})
     return follow_up
 
 
 @transaction.atomic
 def update_follow_up(
-    acting_user, follow_up: FollowUp, data: dict[str, Any], at_meeting: Meeting | None = None, request=None
+    acting_user, follow_up: FollowUp, data: dict[str, Any], at_meeting: Meeting | None = None
 ) -> FollowUp:
     """Edit a follow-up; `at_meeting` is the meeting where its status is changed (where it is closed)."""
     meeting = at_meeting or follow_up.meeting
+    _require(acting_user, follow_up.meeting)
     if at_meeting is None or set(data) - {"status"}:
         check_editable(follow_up.meeting)
     elif meeting.instance_id != follow_up.instance_id or meeting.starts_at < follow_up.meeting.starts_at:
@@ -475,11 +501,11 @@ def update_follow_up(
         check_editable(meeting)
     old_status = follow_up.status
     before = _follow_up_label(follow_up)
-    _apply(follow_up, FOLLOW_UP_FIELDS, data)
+    apply(follow_up, FOLLOW_UP_FIELDS, data)
     _close_at(follow_up, old_status, meeting)
     _check_follow_up(follow_up)
     follow_up.save()
     if _follow_up_label(follow_up) != before:
         changes = {"follow_up": [before, _follow_up_label(follow_up)]}
-        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes, request)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, meeting, changes)
     return follow_up

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from concertation import analytics
 from concertation.forms_plans import LoadForm, load_territories_for
@@ -53,6 +54,7 @@ def _year_param(request: HttpRequest) -> int | None:
 
 
 @login_required
+@require_GET
 def instance_analytics(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_instance(request, pk)
     series = analytics.participation_by_year(instance)
@@ -87,6 +89,7 @@ def instance_analytics(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def concertation_load(request: HttpRequest) -> HttpResponse:
     """`?territory=ID&year=YYYY[&hours=N]`: who carries the concertation of a territory (RLS readers; admin any)."""
     territories = load_territories_for(request.user)

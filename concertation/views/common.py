@@ -1,16 +1,73 @@
 """Helpers shared by the concertation views."""
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
 from concertation.models import Instance
 from concertation.rules import instances_for
+from core.pages import error_status, show_errors
 
 
 def get_instance(request: HttpRequest, pk: int, manage: bool = False) -> Instance:
-    """The instance if the user may see it (404 otherwise); with manage=True, only for its coordinators (403)."""
+    """The instance if the user may see it (404 otherwise); with manage=True, a form page shown to its
+    coordinators only (403): the action checks the permission again when the form is sent."""
     instance = get_object_or_404(instances_for(request.user).select_related("rls", "territory", "parent"), pk=pk)
     if manage and not request.user.has_perm("concertation.change_instance", instance):
         raise PermissionDenied
     return instance
+
+
+def refused(request: HttpRequest, error: ValidationError, back: Model, back_url: str | None = None) -> HttpResponse:
+    """An action's refusal of a button's POST, with its reasons and the way back: 400, or 409 when the object's
+    state refuses it; nothing was written (the actions are atomic)."""
+    context = {"reasons": error.messages, "back": back, "back_url": back_url or back.get_absolute_url()}
+    return render(request, "concertation/refused.html", context, status=error_status(None, error))
+
+
+def run(
+    request: HttpRequest, back: Model, write: Callable[[], Any], success: str | None = None, next_url: str | None = None
+) -> HttpResponse:
+    """Call the action behind a button, say so and go back; a refusal answers `refused`."""
+    try:
+        write()
+    except ValidationError as error:
+        return refused(request, error, back, next_url)
+    if success:
+        messages.success(request, success)
+    return redirect(next_url or back.get_absolute_url())
+
+
+def form_errors(form) -> ValidationError:
+    """A button's form refused before any action (a missing field), as the action's refusals are shown."""
+    return ValidationError([f"{form.fields[f].label} : {' '.join(e)}" if f in form.fields else " ".join(e)
+                            for f, e in form.errors.items()])  # fmt: skip
+
+
+def save_page(
+    request: HttpRequest, form, *, title: str, back: Model | None, save: Callable[[dict], Any], success: str,
+    next_url: str | None = None, cancel_url: str | None = None, template: str = "form.html",
+    extra: dict | None = None,
+) -> HttpResponse:  # fmt: skip
+    """core.pages.form_page, going on to `next_url` or to what the action returns (a new instance, meeting…):
+    a refusal shows next to its field, 400 (409 when the object's state refuses it), nothing written."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                obj = save(form.cleaned_data)
+            except ValidationError as error:
+                show_errors(form, error)
+                status = error_status(form, error)
+            else:
+                messages.success(request, success)
+                return redirect(next_url or (obj if hasattr(obj, "get_absolute_url") else back))
+    cancel = cancel_url or (back.get_absolute_url() if back is not None else None)
+    context = {"form": form, "title": title, "object": back, "cancel_url": cancel, **(extra or {})}
+    return render(request, template, context, status=status)

@@ -1,15 +1,15 @@
 """Instance pages: list, detail (Bourque type, members, mix, delegations), forms, structure diagram."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from concertation import structure
 from concertation.actions import instances as actions
@@ -18,7 +18,7 @@ from concertation.forms import BourqueOverrideForm, DelegationForm, InstanceForm
 from concertation.models import Delegation, Instance, Membership
 from concertation.rules import instances_for
 from concertation.views import analytics, meetings, plans, priorities
-from concertation.views.common import get_instance
+from concertation.views.common import form_errors, get_instance, refused, run, save_page
 from core.pages import history_page
 from registry.models import Organization, Person, Territory
 
@@ -32,6 +32,7 @@ DECISION_RANK = {
 
 
 @login_required
+@require_GET
 def instance_list(request: HttpRequest) -> HttpResponse:
     instances = instances_for(request.user).select_related("rls", "parent").order_by("rls__name", "name")
     kind, search = request.GET.get("kind", ""), request.GET.get("search", "").strip()
@@ -90,6 +91,7 @@ def sector_mix(members) -> list[dict]:
 
 
 @login_required
+@require_GET
 def instance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_instance(request, pk)
     members = list(current_members(instance))
@@ -130,31 +132,22 @@ def instance_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("concertation.add_instance"):
         raise PermissionDenied
     form = InstanceForm(request.POST or None, user=request.user, initial={"parent": request.GET.get("parent")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            instance = actions.create_instance(request.user, form.cleaned_data, request)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Instance “%(name)s” created.") % {"name": instance.name})
-            return redirect(instance)
-    return render(request, "form.html", {"form": form, "title": _("New instance")})
+    return save_page(
+        request, form, title=_("New instance"), back=None, cancel_url=reverse("concertation:instance_list"),
+        save=lambda data: actions.create_instance(request.user, data),
+        success=_("Instance “%(name)s” created.") % {"name": form.data.get("name", "")},
+    )  # fmt: skip
 
 
 @login_required
 def instance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_instance(request, pk, manage=True)
-    form = InstanceForm(request.POST or None, instance=instance, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_instance(request.user, Instance.objects.get(pk=instance.pk), form.cleaned_data, request)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(instance)
-    context = {"form": form, "title": _("Edit %(name)s") % {"name": instance.name}, "object": instance}
-    return render(request, "form.html", context)
+    form = InstanceForm(request.POST or None, instance=Instance.objects.get(pk=pk), user=request.user)
+    return save_page(
+        request, form, title=_("Edit %(name)s") % {"name": instance.name}, back=instance,
+        save=lambda data: actions.update_instance(request.user, Instance.objects.get(pk=pk), data),
+        success=_("Changes saved."),
+    )  # fmt: skip
 
 
 @login_required
@@ -162,34 +155,26 @@ def instance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def bourque_override(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_instance(request, pk, manage=True)
     form = BourqueOverrideForm(request.POST)
-    if form.is_valid():
-        actions.override_bourque_type(
-            request.user, instance, form.cleaned_data["bourque_type"], form.cleaned_data["reason"], request
-        )
-        messages.success(request, _("Bourque type saved."))
-    else:
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-    return redirect(instance)
+    if not form.is_valid():
+        return refused(request, form_errors(form), instance)
+    data = form.cleaned_data
+    return run(
+        request, instance, lambda: actions.override_bourque_type(request.user, instance, data["bourque_type"],
+                                                                 data["reason"]),
+        success=_("Bourque type saved."),
+    )  # fmt: skip
 
 
 @login_required
-@require_POST
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The instance page holds the form; a refused one comes back here, on its own page, next to its fields."""
     instance = get_instance(request, pk, manage=True)
-    form = MembershipForm(request.POST, instance_obj=instance)
-    if form.is_valid():
-        try:
-            actions.add_membership(request.user, instance, form.cleaned_data, request)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Member added."))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label} : {' '.join(errors)}" if label else " ".join(errors))
-    return redirect(instance)
+    form = MembershipForm(request.POST or None, instance_obj=instance)
+    return save_page(
+        request, form, title=_("Add a member to %(name)s") % {"name": instance.name}, back=instance,
+        save=lambda data: actions.add_membership(request.user, instance, data), success=_("Member added."),
+        next_url=instance.get_absolute_url(),
+    )  # fmt: skip
 
 
 @login_required
@@ -197,47 +182,35 @@ def membership_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
     instance = get_instance(request, pk, manage=True)
     membership = get_object_or_404(Membership, pk=membership_pk, instance=instance)
     form = MembershipForm(request.POST or None, instance=membership, instance_obj=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_membership(
-                request.user, Membership.objects.get(pk=membership.pk), form.cleaned_data, request
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Membership saved."))
-            return redirect(instance)
-    title = _("Membership of %(org)s") % {"org": membership.organization}
-    return render(request, "form.html", {"form": form, "title": title, "object": instance})
+    return save_page(
+        request, form, title=_("Membership of %(org)s") % {"org": membership.organization}, back=instance,
+        save=lambda data: actions.update_membership(request.user, Membership.objects.get(pk=membership.pk), data),
+        success=_("Membership saved."), next_url=instance.get_absolute_url(),
+    )  # fmt: skip
 
 
 @login_required
 def delegation_add(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
     instance = get_instance(request, pk, manage=True)
     source = get_object_or_404(
-        Membership.objects.select_related("organization", "person"), pk=membership_pk, instance=instance
+        Membership.objects.select_related("organization", "person", "instance"), pk=membership_pk, instance=instance
     )
-    form = DelegationForm(request.POST or None, source=source, choices=instances_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.delegate(
-                request.user, source, form.cleaned_data["to_instance"], form.cleaned_data["start_date"], request
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Delegation recorded."))
-            return redirect(instance)
-    title = _("Delegate %(org)s to another instance") % {"org": source.organization}
-    return render(request, "form.html", {"form": form, "title": title, "object": instance})
+    form = DelegationForm(request.POST or None, source=source, user=request.user)
+    return save_page(
+        request, form, title=_("Delegate %(org)s to another instance") % {"org": source.organization}, back=instance,
+        save=lambda data: actions.delegate(request.user, source, data["to_instance"], data["start_date"]),
+        success=_("Delegation recorded."), next_url=instance.get_absolute_url(),
+    )  # fmt: skip
 
 
 @login_required
+@require_GET
 def instance_history(request: HttpRequest, pk: int) -> HttpResponse:
     return history_page(request, get_instance(request, pk), "concertation:instance_detail")
 
 
 @login_required
+@require_GET
 def structure_diagram(request: HttpRequest, rls_pk: int) -> HttpResponse:
     rls = get_object_or_404(Territory, pk=rls_pk, kind=Territory.Kind.RLS)
     instances = list(instances_for(request.user).filter(rls=rls).order_by("name"))

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from concertation import calendar as meeting_calendar
 from concertation import documents
+from concertation.actions import calendar as calendar_actions
 from concertation.actions import meetings as actions
 from concertation.forms_meetings import (
     AgendaItemForm,
@@ -35,7 +36,7 @@ from concertation.forms_meetings import (
 from concertation.models import AgendaItem, Decision, FollowUp, Instance, Meeting, Membership
 from concertation.models.meetings import CalendarFeed
 from concertation.rules import instances_for
-from concertation.views.common import get_instance
+from concertation.views.common import form_errors, get_instance, refused, run, save_page
 from core import audit
 from core.models import AuditEvent
 from core.pages import history_page
@@ -57,7 +58,8 @@ def instance_section(instance: Instance, request: HttpRequest) -> dict:
 
 
 def get_meeting(request: HttpRequest, pk: int, manage: bool = False) -> Meeting:
-    """The meeting if the user may see its instance (404 otherwise); with manage=True, only for its coordinators."""
+    """The meeting if the user may see its instance (404 otherwise); with manage=True, for a form or button of its
+    coordinators only (403). The action checks the permission again: this only spares the others a useless form."""
     visible = Meeting.objects.filter(instance__in=instances_for(request.user)).select_related(
         "instance__rls", "minutes_approved_in"
     )
@@ -68,26 +70,28 @@ def get_meeting(request: HttpRequest, pk: int, manage: bool = False) -> Meeting:
 
 
 def _get_part(request: HttpRequest, model, pk: int):
-    """An agenda item, decision or follow-up, for the coordinators of its meeting's instance only."""
+    """An agenda item, decision or follow-up of a meeting the user may see (404 otherwise) and run (403)."""
     obj = get_object_or_404(model.objects.select_related("meeting__instance"), pk=pk)
-    get_meeting(request, obj.meeting_id, manage=True)
+    obj.meeting = get_meeting(request, obj.meeting_id, manage=True)
     return obj
 
 
-def _form_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
+def _anchor(meeting: Meeting, anchor: str) -> str:
+    return f"{meeting.get_absolute_url()}#{anchor}"
 
 
-def _message_error(request: HttpRequest, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
+def _times(write):
+    """The action says "ends_at"; the form asks for a date and two times: its refusal goes next to the end time."""
 
+    def save(data):
+        try:
+            return write(data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "ends_at" in error.error_dict:
+                error.error_dict["end_time"] = error.error_dict.pop("ends_at")
+            raise
 
-def _form_page(request, form, title: str, back: Meeting | Instance, template: str = "form.html"):
-    return render(request, template, {"form": form, "title": title, "object": back})
+    return save
 
 
 # Meetings ---------------------------------------------------------------------------------------------
@@ -97,36 +101,29 @@ def _form_page(request, form, title: str, back: Meeting | Instance, template: st
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_instance(request, pk, manage=True)
     form = MeetingForm(request.POST or None, initial={"title": _("Regular meeting")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = actions.schedule_meeting(request.user, instance, form.cleaned_data, request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Meeting scheduled. Add its agenda, then send the convocation."))
-            return redirect(meeting)
-    return _form_page(request, form, _("Schedule a meeting of %(name)s") % {"name": instance.name}, instance)
+    return save_page(
+        request, form, title=_("Schedule a meeting of %(name)s") % {"name": instance.name}, back=instance,
+        save=_times(lambda data: actions.schedule_meeting(request.user, instance, data)),
+        success=_("Meeting scheduled. Add its agenda, then send the convocation."),
+    )  # fmt: skip
 
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     form = MeetingForm(request.POST or None, initial=MeetingForm.initial_for(meeting))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_meeting(request.user, meeting, form.cleaned_data, request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            if meeting.status == Meeting.Status.CONVENED:
-                messages.warning(request, _("Changes saved. Send the convocation again so members get the update."))
-            else:
-                messages.success(request, _("Changes saved."))
-            return redirect(meeting)
-    return _form_page(request, form, _("Edit the meeting"), meeting)
+    convened = meeting.status == Meeting.Status.CONVENED
+    return save_page(
+        request, form, title=_("Edit the meeting"), back=meeting,
+        save=_times(lambda data: actions.update_meeting(request.user, meeting, data)),
+        success=_("Changes saved. Send the convocation again so members get the update.")
+        if convened
+        else _("Changes saved."),
+    )  # fmt: skip
 
 
 @login_required
+@require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk)
     can_manage = request.user.has_perm("concertation.change_instance", meeting.instance)
@@ -146,6 +143,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def meeting_history(request: HttpRequest, pk: int) -> HttpResponse:
     return history_page(request, get_meeting(request, pk), "concertation:meeting_detail")
 
@@ -155,14 +153,13 @@ def meeting_history(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_convene(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     try:
-        sent = actions.convene_meeting(request.user, meeting, request)
+        sent = actions.convene_meeting(request.user, meeting)
     except ValidationError as error:
-        _message_error(request, error)
+        return refused(request, error, meeting)
+    if sent:
+        messages.success(request, _("Convocation sent to %(count)d member representatives.") % {"count": sent})
     else:
-        if sent:
-            messages.success(request, _("Convocation sent to %(count)d member representatives.") % {"count": sent})
-        else:
-            messages.warning(request, _("The meeting is convened, but no member representative has an e-mail."))
+        messages.warning(request, _("The meeting is convened, but no member representative has an e-mail."))
     return redirect(meeting)
 
 
@@ -172,14 +169,12 @@ def meeting_set_status(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     form = MeetingStatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a valid status."))
-        return redirect(meeting)
+        return refused(request, form_errors(form), meeting)
     try:
-        meeting = actions.set_meeting_status(request.user, meeting, form.cleaned_data["status"], request)
+        meeting = actions.set_meeting_status(request.user, meeting, form.cleaned_data["status"])
     except ValidationError as error:
-        _message_error(request, error)
-    else:
-        messages.success(request, _("The meeting is now “%(status)s”.") % {"status": meeting.get_status_display()})
+        return refused(request, error, meeting)
+    messages.success(request, _("The meeting is now “%(status)s”.") % {"status": meeting.get_status_display()})
     return redirect(meeting)
 
 
@@ -188,11 +183,10 @@ def meeting_set_status(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_approve_previous(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     try:
-        previous = actions.approve_previous_minutes(request.user, meeting, request)
+        previous = actions.approve_previous_minutes(request.user, meeting)
     except ValidationError as error:
-        _message_error(request, error)
-    else:
-        messages.success(request, _("Minutes of the meeting of %(date)s approved.") % {"date": _date(previous)})
+        return refused(request, error, meeting)
+    messages.success(request, _("Minutes of the meeting of %(date)s approved.") % {"date": _date(previous)})
     return redirect(meeting)
 
 
@@ -208,68 +202,48 @@ def _date(meeting: Meeting) -> str:
 def agenda_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     form = NewAgendaItemForm(request.POST, prefix="agenda")
-    if form.is_valid():
-        try:
-            actions.add_agenda_item(request.user, meeting, form.cleaned_data, request)
-        except ValidationError as error:
-            _message_error(request, error)
-    else:
-        messages.error(request, _("Give the agenda item a title."))
-    return redirect(f"{meeting.get_absolute_url()}#agenda")
+    if not form.is_valid():
+        return refused(request, form_errors(form), meeting)
+    write = lambda: actions.add_agenda_item(request.user, meeting, form.cleaned_data)  # noqa: E731
+    return run(request, meeting, write, next_url=_anchor(meeting, "agenda"))
 
 
 @login_required
 def agenda_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_part(request, AgendaItem, pk)
-    form = AgendaItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_agenda_item(request.user, AgendaItem.objects.get(pk=item.pk), form.cleaned_data, request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Agenda item saved."))
-            return redirect(f"{item.meeting.get_absolute_url()}#agenda")
-    return _form_page(request, form, _("Agenda item %(order)s") % {"order": item.order}, item.meeting)
+    form = AgendaItemForm(request.POST or None, instance=AgendaItem.objects.get(pk=pk))
+    return save_page(
+        request, form, title=_("Agenda item %(order)s") % {"order": item.order}, back=item.meeting,
+        save=lambda data: actions.update_agenda_item(request.user, item, data),
+        success=_("Agenda item saved."), next_url=_anchor(item.meeting, "agenda"),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def agenda_item_move(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_part(request, AgendaItem, pk)
-    try:
-        actions.move_agenda_item(request.user, item, "up" if request.POST.get("direction") == "up" else "down", request)
-    except ValidationError as error:
-        _message_error(request, error)
-    return redirect(f"{item.meeting.get_absolute_url()}#agenda")
+    direction = "up" if request.POST.get("direction") == "up" else "down"
+    write = lambda: actions.move_agenda_item(request.user, item, direction)  # noqa: E731
+    return run(request, item.meeting, write, next_url=_anchor(item.meeting, "agenda"))
 
 
 @login_required
 @require_POST
 def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get_part(request, AgendaItem, pk)
-    try:
-        actions.remove_agenda_item(request.user, item, request)
-    except ValidationError as error:
-        _message_error(request, error)
-    else:
-        messages.success(request, _("Agenda item removed."))
-    return redirect(f"{item.meeting.get_absolute_url()}#agenda")
+    write = lambda: actions.remove_agenda_item(request.user, item)  # noqa: E731
+    return run(request, item.meeting, write, _("Agenda item removed."), _anchor(item.meeting, "agenda"))
 
 
 @login_required
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     form = MinutesForm(request.POST or None, items=list(meeting.agenda_items.order_by("order")))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_minutes(request.user, meeting, form.minutes(), request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Minutes saved."))
-            return redirect(meeting)
-    return _form_page(request, form, _("Minutes of %(title)s") % {"title": meeting.title}, meeting)
+    return save_page(
+        request, form, title=_("Minutes of %(title)s") % {"title": meeting.title}, back=meeting,
+        save=lambda data: actions.record_minutes(request.user, meeting, form.minutes()), success=_("Minutes saved."),
+    )  # fmt: skip
 
 
 # Attendance, decisions, follow-ups --------------------------------------------------------------------
@@ -281,89 +255,64 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     existing = {a.membership_id: a for a in meeting.attendances.all()}
     memberships = actions.attendance_memberships(meeting)
     form = AttendanceForm(request.POST or None, memberships=memberships, existing=existing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_attendance(request.user, meeting, form.attendance(), request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Attendance saved."))
-            return redirect(f"{meeting.get_absolute_url()}#attendance")
-    title = _("Attendance at %(title)s") % {"title": meeting.title}
-    return render(request, "concertation/meeting_attendance.html", {"form": form, "meeting": meeting, "title": title})
+    return save_page(
+        request, form, title=_("Attendance at %(title)s") % {"title": meeting.title}, back=meeting,
+        save=lambda data: actions.record_attendance(request.user, meeting, form.attendance()),
+        success=_("Attendance saved."), next_url=_anchor(meeting, "attendance"),
+        template="concertation/meeting_attendance.html", extra={"meeting": meeting},
+    )  # fmt: skip
 
 
 @login_required
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     form = DecisionForm(request.POST or None, meeting=meeting, initial={"agenda_item": request.GET.get("item")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.record_decision(request.user, meeting, form.cleaned_data, request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect(f"{meeting.get_absolute_url()}#decisions")
-    return _form_page(request, form, _("Record a decision"), meeting)
+    return save_page(
+        request, form, title=_("Record a decision"), back=meeting,
+        save=lambda data: actions.record_decision(request.user, meeting, data),
+        success=_("Decision recorded."), next_url=_anchor(meeting, "decisions"),
+    )  # fmt: skip
 
 
 @login_required
 def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _get_part(request, Decision, pk)
-    form = DecisionForm(request.POST or None, instance=decision, meeting=decision.meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_decision(request.user, Decision.objects.get(pk=pk), form.cleaned_data, request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Decision saved."))
-            return redirect(f"{decision.meeting.get_absolute_url()}#decisions")
-    return _form_page(request, form, _("Edit the decision"), decision.meeting)
+    form = DecisionForm(request.POST or None, instance=Decision.objects.get(pk=pk), meeting=decision.meeting)
+    return save_page(
+        request, form, title=_("Edit the decision"), back=decision.meeting,
+        save=lambda data: actions.update_decision(request.user, decision, data),
+        success=_("Decision saved."), next_url=_anchor(decision.meeting, "decisions"),
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
     decision = _get_part(request, Decision, pk)
-    try:
-        actions.delete_decision(request.user, decision, request)
-    except ValidationError as error:
-        _message_error(request, error)
-    else:
-        messages.success(request, _("Decision removed."))
-    return redirect(f"{decision.meeting.get_absolute_url()}#decisions")
+    write = lambda: actions.delete_decision(request.user, decision)  # noqa: E731
+    return run(request, decision.meeting, write, _("Decision removed."), _anchor(decision.meeting, "decisions"))
 
 
 @login_required
 def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     form = FollowUpForm(request.POST or None, meeting=meeting, initial={"agenda_item": request.GET.get("item")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_follow_up(request.user, meeting, form.cleaned_data, request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Follow-up item added."))
-            return redirect(f"{meeting.get_absolute_url()}#follow-ups")
-    return _form_page(request, form, _("Add a follow-up item"), meeting)
+    return save_page(
+        request, form, title=_("Add a follow-up item"), back=meeting,
+        save=lambda data: actions.add_follow_up(request.user, meeting, data),
+        success=_("Follow-up item added."), next_url=_anchor(meeting, "follow-ups"),
+    )  # fmt: skip
 
 
 @login_required
 def follow_up_edit(request: HttpRequest, pk: int) -> HttpResponse:
     follow_up = _get_part(request, FollowUp, pk)
-    form = FollowUpForm(request.POST or None, instance=follow_up, meeting=follow_up.meeting)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_follow_up(request.user, FollowUp.objects.get(pk=pk), form.cleaned_data, request=request)
-        except ValidationError as error:
-            _form_error(form, error)
-        else:
-            messages.success(request, _("Follow-up item saved."))
-            return redirect(f"{follow_up.meeting.get_absolute_url()}#follow-ups")
-    return _form_page(request, form, _("Edit the follow-up item"), follow_up.meeting)
+    form = FollowUpForm(request.POST or None, instance=FollowUp.objects.get(pk=pk), meeting=follow_up.meeting)
+    return save_page(
+        request, form, title=_("Edit the follow-up item"), back=follow_up.meeting,
+        save=lambda data: actions.update_follow_up(request.user, follow_up, data),
+        success=_("Follow-up item saved."), next_url=_anchor(follow_up.meeting, "follow-ups"),
+    )  # fmt: skip
 
 
 @login_required
@@ -373,16 +322,10 @@ def follow_up_status(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting(request, pk, manage=True)
     form = FollowUpStatusForm(request.POST, queryset=actions.carried_over(meeting))
     if not form.is_valid():
-        messages.error(request, _("Choose a follow-up item carried over to this meeting and its status."))
-        return redirect(f"{meeting.get_absolute_url()}#carried")
-    follow_up = form.cleaned_data["follow_up"]
-    try:
-        actions.update_follow_up(request.user, follow_up, {"status": form.cleaned_data["status"]}, meeting, request)
-    except ValidationError as error:
-        _message_error(request, error)
-    else:
-        messages.success(request, _("Follow-up item updated."))
-    return redirect(f"{meeting.get_absolute_url()}#carried")
+        return refused(request, form_errors(form), meeting, _anchor(meeting, "carried"))
+    data = form.cleaned_data
+    write = lambda: actions.update_follow_up(request.user, data["follow_up"], {"status": data["status"]}, meeting)  # noqa: E731
+    return run(request, meeting, write, _("Follow-up item updated."), _anchor(meeting, "carried"))
 
 
 # Exports ----------------------------------------------------------------------------------------------
@@ -468,8 +411,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def calendar_feed_issue(request: HttpRequest) -> HttpResponse:
     """Create or regenerate the personal feed's secret address; the old address stops working at once."""
-    _feed, key = CalendarFeed.issue(request.user)
-    audit.record(request.user, AuditEvent.Action.TOKEN, request.user, {"calendar_feed": [None, "issued"]}, request)
+    key = calendar_actions.issue_calendar_feed(request.user)
     # Shown once on the next page, then only its digest remains (like an API token).
     request.session["calendar_feed_url"] = request.build_absolute_uri(reverse("concertation:calendar_feed", args=[key]))
     messages.success(request, _("Your personal calendar address is ready. Copy it now: it is shown only once."))
@@ -479,9 +421,7 @@ def calendar_feed_issue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
-    deleted, _details = CalendarFeed.objects.filter(user=request.user).delete()
-    if deleted:
-        audit.record(request.user, AuditEvent.Action.TOKEN, request.user, {"calendar_feed": ["issued", None]}, request)
+    calendar_actions.revoke_calendar_feed(request.user)
     messages.success(request, _("The calendar address no longer works."))
     return redirect("concertation:calendar")
 

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from concertation import analytics
 from concertation.actions import plans as actions
@@ -27,7 +27,7 @@ from concertation.forms_plans import (
 from concertation.models import Action, ActionPlan, Demarche, DemarcheStage, Indicator, Instance, Objective
 from concertation.models.plans import WorkStatus
 from concertation.rules import instances_for
-from concertation.views.common import get_instance
+from concertation.views.common import get_instance, save_page
 from core import charts
 from core.pages import history_page
 
@@ -99,25 +99,6 @@ def _get_part(request: HttpRequest, model, pk: int, plan_path: str):
     return obj, plan
 
 
-def _form_page(
-    request: HttpRequest, form: Form, *, title: str, back, save: Callable, success: str, next_url: str | None = None
-) -> HttpResponse:
-    """Validate, call the action, say so and go back; a refusal from the action shows next to its field."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
-        else:
-            messages.success(request, success)
-            return redirect(next_url or obj)
-    return render(request, "form.html", {"form": form, "title": title, "object": back})
-
-
 def _delete_page(request: HttpRequest, *, obj, kind: str, back, delete: Callable, success: str) -> HttpResponse:
     if request.method == "POST":
         delete()
@@ -133,14 +114,15 @@ def _delete_page(request: HttpRequest, *, obj, kind: str, back, delete: Callable
 def demarche_create(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_instance(request, pk, manage=True)
     form = DemarcheForm(request.POST or None)
-    return _form_page(
+    return save_page(
         request, form, title=_("Start a démarche"), back=instance,
-        save=lambda data: actions.start_demarche(request.user, instance, data, request),
+        save=lambda data: actions.start_demarche(request.user, instance, data),
         success=_("Démarche started with its seven stages."),
     )  # fmt: skip
 
 
 @login_required
+@require_GET
 def demarche_detail(request: HttpRequest, pk: int) -> HttpResponse:
     demarche = get_demarche(request, pk)
     stages = list(demarche.stages.order_by("order"))
@@ -163,9 +145,9 @@ def demarche_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def demarche_edit(request: HttpRequest, pk: int) -> HttpResponse:
     demarche = get_demarche(request, pk, manage=True)
     form = DemarcheForm(request.POST or None, instance=demarche)
-    return _form_page(
+    return save_page(
         request, form, title=_("Edit %(name)s") % {"name": demarche.title}, back=demarche,
-        save=lambda data: actions.update_demarche(request.user, Demarche.objects.get(pk=demarche.pk), data, request),
+        save=lambda data: actions.update_demarche(request.user, Demarche.objects.get(pk=demarche.pk), data),
         success=_("Changes saved."),
     )  # fmt: skip
 
@@ -175,11 +157,12 @@ def demarche_delete(request: HttpRequest, pk: int) -> HttpResponse:
     demarche = get_demarche(request, pk, manage=True)
     return _delete_page(
         request, obj=demarche, kind=_("démarche"), back=demarche.instance,
-        delete=lambda: actions.delete_demarche(request.user, demarche, request), success=_("Démarche deleted."),
+        delete=lambda: actions.delete_demarche(request.user, demarche), success=_("Démarche deleted."),
     )  # fmt: skip
 
 
 @login_required
+@require_GET
 def demarche_history(request: HttpRequest, pk: int) -> HttpResponse:
     return history_page(request, get_demarche(request, pk), "concertation:demarche_detail")
 
@@ -194,11 +177,11 @@ def stage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     _check_manage(request, stage.demarche.instance)
     form = StageForm(request.POST or None, instance=stage)
-    return _form_page(
+    return save_page(
         request, form,
         title=_("Stage %(order)s: %(stage)s") % {"order": stage.order, "stage": stage.get_kind_display()},
         back=stage.demarche,
-        save=lambda data: actions.update_stage(request.user, DemarcheStage.objects.get(pk=stage.pk), data, request),
+        save=lambda data: actions.update_stage(request.user, DemarcheStage.objects.get(pk=stage.pk), data),
         success=_("Stage saved."), next_url=stage.demarche.get_absolute_url(),
     )  # fmt: skip
 
@@ -212,9 +195,9 @@ def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionPlanForm(
         request.POST or None, instance_obj=instance, initial={"demarche": request.GET.get("demarche")}
     )
-    return _form_page(
+    return save_page(
         request, form, title=_("New action plan"), back=instance,
-        save=lambda data: actions.create_plan(request.user, instance, data, request),
+        save=lambda data: actions.create_plan(request.user, instance, data),
         success=_("Action plan created. Add its objectives."),
     )  # fmt: skip
 
@@ -232,6 +215,7 @@ def _objectives(plan: ActionPlan) -> list[Objective]:
 
 
 @login_required
+@require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan(request, pk)
     objectives = _objectives(plan)
@@ -247,6 +231,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan(request, pk)
     today = timezone.localdate()
@@ -288,9 +273,9 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan(request, pk, manage=True)
     form = ActionPlanForm(request.POST or None, instance=plan, instance_obj=plan.instance)
-    return _form_page(
+    return save_page(
         request, form, title=_("Edit %(name)s") % {"name": plan.title}, back=plan,
-        save=lambda data: actions.update_plan(request.user, ActionPlan.objects.get(pk=plan.pk), data, request),
+        save=lambda data: actions.update_plan(request.user, ActionPlan.objects.get(pk=plan.pk), data),
         success=_("Changes saved."),
     )  # fmt: skip
 
@@ -300,11 +285,12 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan(request, pk, manage=True)
     return _delete_page(
         request, obj=plan, kind=_("action plan"), back=plan.instance,
-        delete=lambda: actions.delete_plan(request.user, plan, request), success=_("Action plan deleted."),
+        delete=lambda: actions.delete_plan(request.user, plan), success=_("Action plan deleted."),
     )  # fmt: skip
 
 
 @login_required
+@require_GET
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     return history_page(request, get_plan(request, pk), "concertation:plan_detail")
 
@@ -316,9 +302,9 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan(request, pk, manage=True)
     form = ObjectiveForm(request.POST or None, initial={"order": plan.objectives.count() + 1})
-    return _form_page(
+    return save_page(
         request, form, title=_("New objective"), back=plan,
-        save=lambda data: actions.add_objective(request.user, plan, data, request),
+        save=lambda data: actions.add_objective(request.user, plan, data),
         success=_("Objective added."), next_url=plan.get_absolute_url(),
     )  # fmt: skip
 
@@ -327,9 +313,9 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
 def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
     objective, plan = _get_part(request, Objective, pk, "plan")
     form = ObjectiveForm(request.POST or None, instance=objective)
-    return _form_page(
+    return save_page(
         request, form, title=_("Edit the objective"), back=plan,
-        save=lambda data: actions.update_objective(request.user, Objective.objects.get(pk=objective.pk), data, request),
+        save=lambda data: actions.update_objective(request.user, Objective.objects.get(pk=objective.pk), data),
         success=_("Changes saved."), next_url=plan.get_absolute_url(),
     )  # fmt: skip
 
@@ -339,7 +325,7 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
     objective, plan = _get_part(request, Objective, pk, "plan")
     return _delete_page(
         request, obj=objective, kind=_("objective"), back=plan,
-        delete=lambda: actions.delete_objective(request.user, objective, request), success=_("Objective deleted."),
+        delete=lambda: actions.delete_objective(request.user, objective), success=_("Objective deleted."),
     )  # fmt: skip
 
 
@@ -347,9 +333,9 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     objective, plan = _get_part(request, Objective, pk, "plan")
     form = ActionForm(request.POST or None, instance_obj=plan.instance)
-    return _form_page(
+    return save_page(
         request, form, title=_("New action for “%(objective)s”") % {"objective": objective.title}, back=plan,
-        save=lambda data: actions.add_action(request.user, objective, data, request),
+        save=lambda data: actions.add_action(request.user, objective, data),
         success=_("Action added."), next_url=plan.get_absolute_url(),
     )  # fmt: skip
 
@@ -358,9 +344,9 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action, plan = _get_part(request, Action, pk, "objective__plan")
     form = ActionForm(request.POST or None, instance=action, instance_obj=plan.instance)
-    return _form_page(
+    return save_page(
         request, form, title=_("Edit the action"), back=plan,
-        save=lambda data: actions.update_action(request.user, Action.objects.get(pk=action.pk), data, request),
+        save=lambda data: actions.update_action(request.user, Action.objects.get(pk=action.pk), data),
         success=_("Changes saved."), next_url=plan.get_absolute_url(),
     )  # fmt: skip
 
@@ -370,7 +356,7 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
     action, plan = _get_part(request, Action, pk, "objective__plan")
     return _delete_page(
         request, obj=action, kind=_("action"), back=plan,
-        delete=lambda: actions.delete_action(request.user, action, request), success=_("Action deleted."),
+        delete=lambda: actions.delete_action(request.user, action), success=_("Action deleted."),
     )  # fmt: skip
 
 
@@ -378,9 +364,9 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
     objective, plan = _get_part(request, Objective, pk, "plan")
     form = IndicatorForm(request.POST or None)
-    return _form_page(
+    return save_page(
         request, form, title=_("New indicator for “%(objective)s”") % {"objective": objective.title}, back=plan,
-        save=lambda data: actions.add_indicator(request.user, objective, data, request),
+        save=lambda data: actions.add_indicator(request.user, objective, data),
         success=_("Indicator added."), next_url=plan.get_absolute_url(),
     )  # fmt: skip
 
@@ -389,9 +375,9 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
     indicator, plan = _get_part(request, Indicator, pk, "objective__plan")
     form = IndicatorForm(request.POST or None, instance=indicator)
-    return _form_page(
+    return save_page(
         request, form, title=_("Edit the indicator"), back=plan,
-        save=lambda data: actions.update_indicator(request.user, Indicator.objects.get(pk=indicator.pk), data, request),
+        save=lambda data: actions.update_indicator(request.user, Indicator.objects.get(pk=indicator.pk), data),
         success=_("Changes saved."), next_url=plan.get_absolute_url(),
     )  # fmt: skip
 
@@ -401,5 +387,5 @@ def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     indicator, plan = _get_part(request, Indicator, pk, "objective__plan")
     return _delete_page(
         request, obj=indicator, kind=_("indicator"), back=plan,
-        delete=lambda: actions.delete_indicator(request.user, indicator, request), success=_("Indicator deleted."),
+        delete=lambda: actions.delete_indicator(request.user, indicator), success=_("Indicator deleted."),
     )  # fmt: skip

@@ -11,13 +11,14 @@ A participant whose account is linked to their person record votes as themselves
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from concertation import rules as scope
 from concertation.actions import priorities as actions
 from concertation.forms_priorities import (
     BallotForm,
@@ -29,12 +30,10 @@ from concertation.forms_priorities import (
 )
 from concertation.models import Candidate, Instance, PriorityExercise, Workshop
 from concertation.results import exercise_results, latest_round, plenary_candidates
-from concertation.rules import coordinated_instances_for, instances_for
-from concertation.views.common import get_instance
+from concertation.rules import instances_for
+from concertation.views.common import form_errors, get_instance, refused, run, save_page
 from core import charts
 from core.pages import history_page
-from registry.models import Organization
-from registry.rules import scope_for
 
 
 def instance_section(instance: Instance, request: HttpRequest) -> dict:
@@ -51,71 +50,34 @@ def get_exercise(request: HttpRequest, pk: int, manage: bool = False) -> Priorit
     return exercise
 
 
-def _committees_under(instance: Instance) -> set[int]:
-    """Instances below this one in the structure (local committees under the assembly), any depth."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Instance.objects.filter(rls_id=instance.rls_id).values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found, todo = set(), [instance.pk]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            if child not in found and child != instance.pk:
-                found.add(child)
-                todo.append(child)
-    return found
-
-
-def proposers_for(user, exercise: PriorityExercise) -> tuple[QuerySet, QuerySet]:
-    """On whose behalf the user may propose a candidate: current member organisations they represent or whose
-    seat they hold, and the committees under the instance that they coordinate."""
-    seats = exercise.instance.memberships.active_on(timezone.localdate()).filter(
-        Q(organization_id__in=scope_for(user).represented_orgs) | Q(person__account=user)
-    )
-    organizations = Organization.objects.filter(pk__in=seats.values("organization")).order_by("name")
-    under = Instance.objects.filter(pk__in=_committees_under(exercise.instance))
-    committees = coordinated_instances_for(user, under).order_by("name")
-    return organizations, committees
-
-
 def _proposal_form(request: HttpRequest, exercise: PriorityExercise, data=None) -> ProposalForm | None:
-    organizations, committees = proposers_for(request.user, exercise)
+    organizations, committees = scope.proposers_for(request.user, exercise)
     if not (organizations.exists() or committees.exists()):
         return None
     return ProposalForm(data, organizations=organizations, committees=committees, prefix="proposal")
-
-
-def _errors_to_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request: HttpRequest, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        messages.error(request, f"{label} : {' '.join(errors)}" if label else " ".join(errors))
 
 
 @login_required
 def exercise_create(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_instance(request, pk, manage=True)
     form = ExerciseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        exercise = actions.create_exercise(request.user, instance, form.cleaned_data, request)
-        messages.success(request, _("Priority exercise opened. Add the candidate priorities."))
-        return redirect(exercise)
-    title = _("New priority exercise")
-    return render(request, "form.html", {"form": form, "title": title, "cancel_url": instance.get_absolute_url()})
+    return save_page(
+        request, form, title=_("New priority exercise"), back=instance,
+        save=lambda data: actions.create_exercise(request.user, instance, data),
+        success=_("Priority exercise opened. Add the candidate priorities."),
+    )  # fmt: skip
 
 
 def _voter_for(request: HttpRequest, exercise: PriorityExercise):
     """The signed-in user's own person, when they take part in the plenary."""
-    person = getattr(request.user, "person", None)
+    person = scope.own_person(request.user)
     if person is not None and actions.eligible_voters(exercise).filter(pk=person.pk).exists():
         return person
     return None
 
 
 @login_required
+@require_GET
 def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk)
     can_manage = request.user.has_perm("concertation.change_instance", exercise.instance)
@@ -177,38 +139,30 @@ def exercise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "concertation/exercise_detail.html", context)
 
 
+def _button(request: HttpRequest, exercise: PriorityExercise, form, write, success: str) -> HttpResponse:
+    """The exercise page holds these small forms: a refusal (the form's or the action's) gets its own page."""
+    if not form.is_valid():
+        return refused(request, form_errors(form), exercise)
+    return run(request, exercise, lambda: write(form.cleaned_data), success)
+
+
 @login_required
 @require_POST
 def candidate_add(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk, manage=True)
     form = CandidateForm(request.POST, exercise=exercise)
-    if form.is_valid():
-        try:
-            actions.add_candidate(request.user, exercise, form.cleaned_data, request)
-            messages.success(request, _("Candidate priority added."))
-        except ValidationError as error:
-            _errors_to_messages(request, error)
-    else:
-        _form_errors(request, form)
-    return redirect(exercise)
+    write = lambda data: actions.add_candidate(request.user, exercise, data)  # noqa: E731
+    return _button(request, exercise, form, write, _("Candidate priority added."))
 
 
 @login_required
 @require_POST
 def candidate_propose(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk)
-    form = _proposal_form(request, exercise, request.POST)
-    if form is None:
-        raise PermissionDenied
-    if form.is_valid():
-        try:
-            actions.add_candidate(request.user, exercise, form.cleaned_data, request)
-            messages.success(request, _("Your proposal is now among the candidate priorities."))
-        except ValidationError as error:
-            _errors_to_messages(request, error)
-    else:
-        _form_errors(request, form)
-    return redirect(exercise)
+    organizations, committees = scope.proposers_for(request.user, exercise)
+    form = ProposalForm(request.POST, organizations=organizations, committees=committees, prefix="proposal")
+    write = lambda data: actions.propose_candidate(request.user, exercise, data)  # noqa: E731
+    return _button(request, exercise, form, write, _("Your proposal is now among the candidate priorities."))
 
 
 def _candidate_of(exercise: PriorityExercise, value: str | None) -> Candidate:
@@ -222,17 +176,12 @@ def _candidate_of(exercise: PriorityExercise, value: str | None) -> Candidate:
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk, manage=True)
     candidate = _candidate_of(exercise, request.GET.get("candidate"))
-    form = CandidateForm(request.POST or None, instance=candidate, exercise=exercise)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.update_candidate(request.user, Candidate.objects.get(pk=candidate.pk), form.cleaned_data, request)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Candidate priority saved."))
-            return redirect(exercise)
-    title = _("Candidate priority: %(title)s") % {"title": Candidate.objects.get(pk=candidate.pk).title}
-    return render(request, "form.html", {"form": form, "title": title, "cancel_url": exercise.get_absolute_url()})
+    form = CandidateForm(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk), exercise=exercise)
+    return save_page(
+        request, form, title=_("Candidate priority: %(title)s") % {"title": candidate.title}, back=exercise,
+        save=lambda data: actions.update_candidate(request.user, candidate, data),
+        success=_("Candidate priority saved."), next_url=exercise.get_absolute_url(),
+    )  # fmt: skip
 
 
 @login_required
@@ -240,12 +189,8 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk, manage=True)
     candidate = _candidate_of(exercise, request.POST.get("candidate"))
-    try:
-        actions.remove_candidate(request.user, candidate, request)
-        messages.success(request, _("Candidate priority removed."))
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    return redirect(exercise)
+    write = lambda: actions.remove_candidate(request.user, candidate)  # noqa: E731
+    return run(request, exercise, write, _("Candidate priority removed."))
 
 
 @login_required
@@ -253,15 +198,8 @@ def candidate_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def workshop_add(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk, manage=True)
     form = WorkshopForm(request.POST, voters=actions.eligible_voters(exercise))
-    if form.is_valid():
-        try:
-            actions.add_workshop(request.user, exercise, form.cleaned_data, request)
-            messages.success(request, _("Team added."))
-        except ValidationError as error:
-            _errors_to_messages(request, error)
-    else:
-        _form_errors(request, form)
-    return redirect(exercise)
+    write = lambda data: actions.add_workshop(request.user, exercise, data)  # noqa: E731
+    return _button(request, exercise, form, write, _("Team added."))
 
 
 @login_required
@@ -270,72 +208,46 @@ def workshop_select(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResp
     exercise = get_exercise(request, pk, manage=True)
     workshop = get_object_or_404(Workshop, pk=workshop_pk, exercise=exercise)
     form = SelectionForm(request.POST, exercise=exercise, prefix=f"w{workshop.pk}")
-    if form.is_valid():
-        try:
-            actions.select_priorities(request.user, workshop, list(form.cleaned_data["candidates"]), request)
-            messages.success(request, _("The team's priorities are saved."))
-        except ValidationError as error:
-            _errors_to_messages(request, error)
-    else:
-        _form_errors(request, form)
-    return redirect(exercise)
+    write = lambda data: actions.select_priorities(request.user, workshop, list(data["candidates"]))  # noqa: E731
+    return _button(request, exercise, form, write, _("The team's priorities are saved."))
 
 
 @login_required
 @require_POST
 def round_open(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk, manage=True)
-    try:
-        actions.open_round(request.user, exercise, request)
-        messages.success(request, _("The plenary vote is open."))
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    return redirect(exercise)
+    return run(request, exercise, lambda: actions.open_round(request.user, exercise), _("The plenary vote is open."))
 
 
 @login_required
 @require_POST
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk, manage=True)
-    voting_round = latest_round(exercise)
+    close_exercise = not request.POST.get("another")
     try:
-        if voting_round is None:
-            raise ValidationError(_("This round is not open."))
-        actions.close_round(request.user, voting_round, close_exercise=not request.POST.get("another"), request=request)
-        messages.success(request, _("The vote is closed."))
+        actions.close_round(request.user, exercise, close_exercise=close_exercise)
     except ValidationError as error:
-        _errors_to_messages(request, error)
-        return redirect(exercise)
-    return redirect("concertation:exercise_results", pk=exercise.pk)
+        return refused(request, error, exercise)
+    messages.success(request, _("The vote is closed."))
+    return redirect(reverse("concertation:exercise_results", args=[exercise.pk]))
 
 
 @login_required
 @require_POST
 def ballot_cast(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who may vote for whom is the action's rule: the form offers every participant of the plenary."""
     exercise = get_exercise(request, pk)
-    can_manage = request.user.has_perm("concertation.change_instance", exercise.instance)
-    own_person = _voter_for(request, exercise)
-    if not (can_manage or own_person):
-        raise PermissionDenied
-    voting_round = latest_round(exercise)
-    voters = actions.eligible_voters(exercise)
-    if not can_manage:
-        voters = voters.filter(pk=own_person.pk)  # participants vote for themselves only
-    form = BallotForm(request.POST, exercise=exercise, candidates=plenary_candidates(exercise), voters=voters)
+    candidates = plenary_candidates(exercise)
+    form = BallotForm(request.POST, exercise=exercise, candidates=candidates, voters=actions.eligible_voters(exercise))
     if not form.is_valid():
-        _form_errors(request, form)
-        return redirect(exercise)
-    try:
-        if voting_round is None:
-            raise ValidationError(_("Voting is not open: the round has not started or is already closed."))
-        actions.cast_ballot(request.user, voting_round, form.cleaned_data["voter"], form.choices(), request)
-        messages.success(request, _("Vote recorded for %(name)s.") % {"name": form.cleaned_data["voter"]})
-    except ValidationError as error:
-        _errors_to_messages(request, error)
-    return redirect(exercise)
+        return refused(request, form_errors(form), exercise)
+    voter = form.cleaned_data["voter"]
+    write = lambda: actions.cast_ballot(request.user, exercise, voter, form.choices())  # noqa: E731
+    return run(request, exercise, write, _("Vote recorded for %(name)s.") % {"name": voter})
 
 
 @login_required
+@require_GET
 def exercise_results_page(request: HttpRequest, pk: int) -> HttpResponse:
     exercise = get_exercise(request, pk)
     rounds = list(exercise.rounds.order_by("number"))
@@ -375,5 +287,6 @@ def exercise_results_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def exercise_history(request: HttpRequest, pk: int) -> HttpResponse:
     return history_page(request, get_exercise(request, pk), "concertation:exercise_detail")

@@ -44,3 +44,39 @@ def agreement(world):
 @pytest.fixture
 def signable(world):
     return ready_to_sign(world)
+
+
+@pytest.fixture
+def agreements_state():
+    """A callable returning everything the agreements hold, to assert that a refused request changed nothing."""
+    from agreements.models import (
+        Agreement,
+        AgreementSection,
+        Attachment,
+        FundingAmount,
+        NegotiationIssue,
+        Party,
+        PartyContact,
+        Payment,
+        Report,
+    )
+    from core.models import AuditEvent
+
+    models = [
+        Agreement, Party, PartyContact, AgreementSection, Attachment, FundingAmount, NegotiationIssue, Payment, Report
+    ]  # fmt: skip
+    written = [a for a in AuditEvent.Action.values if a not in {"view", "export", "login", "login_failed", "logout"}]
+
+    def snapshot() -> dict:
+        state = {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+        state["audit_writes"] = AuditEvent.objects.filter(action__in=written).count()
+        return state
+
+    return snapshot
+
+
+def pdf(name: str = "page-signee.pdf", content: bytes = b"%PDF-1.4 signed page"):
+    """An upload the content check accepts as a PDF."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

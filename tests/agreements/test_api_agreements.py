@@ -65,14 +65,21 @@ def test_create_refuses_an_end_before_the_start(api, world):
 
 
 def test_a_representative_cannot_draft_for_others(client, world):
+    from tests.factories import OrganizationFactory
+
+    third = OrganizationFactory(name="Municipalité de Saint-Clément", rls=world.rls)
     client.force_login(world.rep_b)
     payload = {
         "title": "Pour A",
         "kind": "service",
         "rls": world.rls.pk,
-        "organizations": [world.org_a.pk, world.org_a.pk],
+        "organizations": [world.org_a.pk, third.pk],
     }
-    assert client.post(API, payload, content_type="application/json").status_code == 403
+    response = client.post(API, payload, content_type="application/json")
+    assert response.status_code == 400
+    with translation.override("fr"):
+        assert response.json()["parties"] == [translation.gettext("Your organisation must be one of the parties.")]
+    assert not Agreement.objects.exists()
 
 
 def test_transition_answers_409_with_the_missing_sections(api, world):
@@ -98,7 +105,7 @@ def test_signed_text_changes_only_through_an_amendment(api, world):
     edit = api.patch(
         f"{API}{agreement.pk}/sections/", {"sections": {"obligations": "Autre"}}, content_type="application/json"
     )
-    assert edit.status_code == 400
+    assert edit.status_code == 409
     response = api.post(
         f"{API}{agreement.pk}/amendments/",
         {"note": "Samedi", "sections": {"clientele_offer": "Aussi le samedi."}}, content_type="application/json",
@@ -115,15 +122,21 @@ def test_negotiation_log_and_reports(api, world):
     issue = {"subject": "Accueil des personnes", "compromise": "Chacun son rôle.",
              "positions": [{"party": party_a.pk, "initial_position": "Notre accueil", "concession": "Un formulaire"},
                            {"party": party_b.pk, "initial_position": "Formulaire", "concession": "Oui"}]}  # fmt: skip
-    log = api.post(f"{API}{agreement.pk}/negotiation/", issue, content_type="application/json").json()
-    assert log[0]["compromise"] == "Chacun son rôle." and len(log[0]["positions"]) == 2
+    logged = api.post(f"{API}{agreement.pk}/negotiation/", issue, content_type="application/json")
+    assert logged.status_code == 201
+    assert logged.json()["compromise"] == "Chacun son rôle." and len(logged.json()["positions"]) == 2
+    log = api.get(f"{API}{agreement.pk}/negotiation/").json()
+    assert [row["id"] for row in log] == [logged.json()["id"]] and len(log[0]["positions"]) == 2
     stranger = {**issue, "positions": [{"party": 999999, "initial_position": "?"}]}
     assert api.post(f"{API}{agreement.pk}/negotiation/", stranger, content_type="application/json").status_code == 400
-    reports = api.post(f"{API}{agreement.pk}/reports/", {"title": "Bilan", "due_on": "2025-06-30"},
-                       content_type="application/json").json()  # fmt: skip
-    assert reports[0]["is_late"] is True
-    submitted = api.post(f"{API}{agreement.pk}/reports/{reports[0]['id']}/submit/", {"submitted_on": "2025-06-15"})
+    report = api.post(f"{API}{agreement.pk}/reports/", {"title": "Bilan", "due_on": "2025-06-30"},
+                      content_type="application/json")  # fmt: skip
+    assert report.status_code == 201 and report.json()["is_late"] is True
+    assert [r["id"] for r in api.get(f"{API}{agreement.pk}/reports/").json()] == [report.json()["id"]]
+    submitted = api.post(f"{API}{agreement.pk}/reports/{report.json()['id']}/submit/", {"submitted_on": "2025-06-15"})
     assert submitted.json()["submitted_on"] == "2025-06-15" and submitted.json()["is_late"] is False
+    again = api.post(f"{API}{agreement.pk}/reports/{report.json()['id']}/submit/", {"submitted_on": "2025-06-16"})
+    assert again.status_code == 409
 
 
 def test_documents_and_filters(api, world):
@@ -161,7 +174,7 @@ def test_links_only_instances_the_user_can_see(client, world):
     from concertation.actions import instances
 
     hidden = instances.create_instance(
-        None, {"name": "Comité des Collines", "kind": "joint_committee", "basis": "thematic", "level": "local",
+        world.admin, {"name": "Comité des Collines", "kind": "joint_committee", "basis": "thematic", "level": "local",
                "rls": world.other_rls},
     )  # fmt: skip
     client.force_login(world.rep_a)

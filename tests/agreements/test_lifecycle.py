@@ -220,7 +220,7 @@ def test_joint_committee_from_another_rls_is_refused(world):
     from concertation.actions import instances
 
     committee = instances.create_instance(
-        None, {"name": "Comité conjoint des Collines", "kind": "joint_committee", "basis": "thematic",
+        world.admin, {"name": "Comité conjoint des Collines", "kind": "joint_committee", "basis": "thematic",
                "level": "local", "rls": world.other_rls},
     )  # fmt: skip
     with pytest.raises(ValidationError) as error:

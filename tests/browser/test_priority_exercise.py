@@ -12,7 +12,7 @@ from tests.factories import AffiliationFactory, OrganizationFactory, PersonFacto
 
 def assembly_with_members(world) -> tuple[Instance, list]:
     assembly = instance_actions.create_instance(
-        None, {"name": "Assemblée des partenaires", "kind": "assembly", "basis": "thematic", "level": "local",
+        world.admin, {"name": "Assemblée des partenaires", "kind": "assembly", "basis": "thematic", "level": "local",
                "rls": world.rls, "is_public": True},
     )  # fmt: skip
     people = []
@@ -21,7 +21,7 @@ def assembly_with_members(world) -> tuple[Instance, list]:
         person = PersonFactory(first_name=f"Membre{i}", last_name="Votant")
         AffiliationFactory(person=person, organization=org)
         instance_actions.add_membership(
-            None, assembly, {"organization": org, "person": person, "start_date": datetime.date(2020, 1, 1)}
+            world.admin, assembly, {"organization": org, "person": person, "start_date": datetime.date(2020, 1, 1)}
         )
         people.append(person)
     return assembly, people

@@ -25,7 +25,7 @@ PRESENT, EXCUSED, ABSENT = Attendance.Status.PRESENT, Attendance.Status.EXCUSED,
 def make_instance(world, name="Assemblée", rls=None, **extra) -> Instance:
     rls = rls or world.rls
     data = {"name": name, "kind": "assembly", "basis": "territorial", "territory": rls, "rls": rls, "level": "local"}
-    return instance_actions.create_instance(None, {**data, **extra})
+    return instance_actions.create_instance(world.admin, {**data, **extra})
 
 
 def member(instance, org, start, end=None, person=None) -> Membership:

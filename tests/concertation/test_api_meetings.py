@@ -71,6 +71,6 @@ def test_only_coordinators_write_and_non_members_do_not_see(world, ves):
     member = api(world.rep_a)
     assert member.get(f"/api/v1/meetings/{meeting_id}/").status_code == 200
     assert member.post(f"/api/v1/meetings/{meeting_id}/convene/").status_code == 403
-    assert new_meeting(member, ves["local"]).status_code == 400
+    assert new_meeting(member, ves["local"]).status_code == 403
     assert api(world.rep_b).get(f"/api/v1/meetings/{meeting_id}/").status_code == 404
     assert api(world.rep_b).get("/api/v1/meetings/").json()["count"] == 0

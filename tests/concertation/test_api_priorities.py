@@ -21,7 +21,7 @@ def api(user, language="fr") -> APIClient:
 
 def test_an_exercise_through_the_api(world, ves):
     instance_actions.add_membership(
-        None,
+        world.admin,
         ves["assembly"],
         {"organization": world.org_a, "person": world.person_a, "start_date": datetime.date(2020, 1, 1)},
     )
@@ -34,12 +34,12 @@ def test_an_exercise_through_the_api(world, ves):
     body = client.post(url + "candidates/", {"title": "Transport", "origin": "local_actors"}, format="json").json()
     candidate = body["candidates"][0]["id"]
     early = client.post(url + "ballots/", {"voter": world.person_a.pk, "choices": {str(candidate): 1}}, format="json")
-    assert early.status_code == 400 and "not open" in str(early.json())
+    assert early.status_code == 409 and "not open" in str(early.json())
     assert client.post(url + "open-round/").json()["status"] == "plenary"
     vote = {"voter": world.person_a.pk, "choices": {str(candidate): 1}}
     assert client.post(url + "ballots/", vote, format="json").status_code == 201
     again = client.post(url + "ballots/", vote, format="json")
-    assert again.status_code == 400 and "already voted" in str(again.json())
+    assert again.status_code == 409 and "already voted" in str(again.json())
     assert Ballot.objects.count() == 1
     client.post(url + "close-round/")
     results = client.get(url + "results/").json()
@@ -51,7 +51,7 @@ def test_participants_vote_for_themselves_only(world, ves):
     world.person_a.account = world.rep_a
     world.person_a.save()
     instance_actions.add_membership(
-        None,
+        world.admin,
         ves["assembly"],
         {"organization": world.org_a, "person": world.person_a, "start_date": datetime.date(2020, 1, 1)},
     )

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -17,7 +18,7 @@ from concertation.actions import meetings as actions
 from concertation.models import AgendaItem, Attendance, Decision, FollowUp, Meeting
 from concertation.models.meetings import CalendarFeed
 from core.models import AuditEvent
-from tests.factories import AffiliationFactory, PersonFactory, UserFactory
+from tests.factories import AffiliationFactory, OrganizationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def at(days: int, hour: int = 14) -> datetime.datetime:
 
 def meeting_of(instance, days: int, title: str = "Rencontre régulière", **extra) -> Meeting:
     data = {"title": title, "starts_at": at(days), "ends_at": at(days, 16), "location": "Salle du conseil", **extra}
-    return actions.schedule_meeting(None, instance, data)
+    return actions.schedule_meeting(get_user_model().objects.get(username="admin"), instance, data)
 
 
 def audit_count(obj) -> int:
@@ -47,7 +48,7 @@ def english(world):
 def local(world, ves):
     """The local action committee with a second member (org B, represented by Bruno, who has no account)."""
     instance_actions.add_membership(
-        None,
+        world.admin,
         ves["local"],
         {"organization": world.org_b, "person": world.person_b, "start_date": datetime.date(2020, 1, 1)},
     )
@@ -84,7 +85,8 @@ def test_a_meeting_ending_before_or_when_it_starts_is_refused(client, world, loc
         reverse("concertation:meeting_create", args=[local.pk]),
         {"title": "À l'envers", "date": "2030-03-04", "start_time": "13:30", "end_time": end},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "end_time" in response.context["form"].errors
     page = response.content.decode()
     assert "End time" in page and "must end after it starts" in page
     assert not Meeting.objects.exists()
@@ -93,7 +95,7 @@ def test_a_meeting_ending_before_or_when_it_starts_is_refused(client, world, loc
 
 def test_the_action_refuses_an_end_before_the_start_too(world, local):
     with pytest.raises(ValidationError) as error:
-        actions.schedule_meeting(None, local, {"title": "X", "starts_at": at(3, 15), "ends_at": at(3, 14)})
+        actions.schedule_meeting(world.admin, local, {"title": "X", "starts_at": at(3, 15), "ends_at": at(3, 14)})
     assert "ends_at" in error.value.message_dict
     assert not Meeting.objects.exists()
 
@@ -134,15 +136,14 @@ def test_convocation_emails_each_member_representative_with_an_ics_in_their_lang
     world.person_a.account = UserFactory(username="alice", language="en")
     world.person_a.save()
     nobody_mail = PersonFactory(first_name="Sans", last_name="Courriel", email="")
-    AffiliationFactory(person=nobody_mail, organization=world.org_elsewhere)
+    third = OrganizationFactory(name="Maison de la famille du Val", rls=world.rls)
+    AffiliationFactory(person=nobody_mail, organization=third)
     instance_actions.add_membership(
-        None,
-        local,
-        {"organization": world.org_elsewhere, "person": nobody_mail, "start_date": datetime.date(2020, 1, 1)},
+        world.admin, local, {"organization": third, "person": nobody_mail, "start_date": datetime.date(2020, 1, 1)}
     )
     meeting = meeting_of(local, 8, video_url="https://visio.example.org/cal")
     for title in ("Mot de bienvenue", "Plan d'action 2025"):
-        actions.add_agenda_item(None, meeting, {"title": title})
+        actions.add_agenda_item(world.admin, meeting, {"title": title})
 
     client.force_login(world.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
@@ -273,10 +274,16 @@ def test_attendance_is_taken_for_all_members_at_once(client, world, local):
     response = client.post(
         url,
         {f"status_{member_a.pk}": "absent", f"substitute_{member_a.pk}": substitute.pk,
+         f"status_{member_b.pk}": "present", f"substitute_{member_b.pk}": ""},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "only when the organisation attends" in response.content.decode()
+    response = client.post(
+        url,
+        {f"status_{member_a.pk}": "present", f"substitute_{member_a.pk}": "",
          f"status_{member_b.pk}": "present", f"substitute_{member_b.pk}": substitute.pk},
     )  # fmt: skip
-    assert response.status_code == 200
-    assert "only when the organisation attends" in response.content.decode()
+    assert response.status_code == 400
     assert Attendance.objects.get(membership=member_a, meeting=meeting).status == "present"
     client.post(url, {f"status_{member_a.pk}": "absent", f"status_{member_b.pk}": "present"})
     assert Attendance.objects.get(membership=member_a, meeting=meeting).status == "absent"
@@ -291,7 +298,7 @@ def test_attendance_is_taken_for_all_members_at_once(client, world, local):
 
 def test_a_vote_is_recorded_with_its_counts_and_dissent(client, world, local):
     meeting = meeting_of(local, -3)
-    item = actions.add_agenda_item(None, meeting, {"title": "Priorités 2025"})
+    item = actions.add_agenda_item(world.admin, meeting, {"title": "Priorités 2025"})
     client.force_login(world.coordinator)
     response = client.post(
         reverse("concertation:decision_add", args=[meeting.pk]),
@@ -312,14 +319,14 @@ def test_a_vote_without_its_counts_is_refused(client, world, local):
     client.force_login(world.coordinator)
     url = reverse("concertation:decision_add", args=[meeting.pk])
     response = client.post(url, {"text": "Adopter le plan", "mode": "vote", "votes_for": "7"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     page = response.content.decode()
     assert "Required for a vote." in page and "Against" in page
     response = client.post(url, {"text": "Adopter le plan", "mode": "consensus", "votes_for": "7"})
     assert "Counts are recorded only for a vote." in response.content.decode()
     assert not Decision.objects.exists()
     with pytest.raises(ValidationError) as error:
-        actions.record_decision(None, meeting, {"text": "X", "mode": "vote", "votes_for": 1})
+        actions.record_decision(world.admin, meeting, {"text": "X", "mode": "vote", "votes_for": 1})
     assert set(error.value.message_dict) == {"votes_against", "abstentions"}
 
 
@@ -375,17 +382,17 @@ def test_minutes_of_the_previous_meeting_are_approved_at_the_next(client, world,
 @pytest.fixture
 def held_meeting(world, local):
     meeting = meeting_of(local, -2, title="Rencontre de bilan")
-    item = actions.add_agenda_item(None, meeting, {"title": "Bilan de l'année"})
-    actions.record_minutes(None, meeting, {item.pk: "Les partenaires ont présenté leurs bilans."})
+    item = actions.add_agenda_item(world.admin, meeting, {"title": "Bilan de l'année"})
+    actions.record_minutes(world.admin, meeting, {item.pk: "Les partenaires ont présenté leurs bilans."})
     actions.record_decision(
-        None,
+        world.admin,
         meeting,
         {"agenda_item": item, "text": "Adopter le bilan annuel", "mode": "vote", "votes_for": 8, "votes_against": 1,
          "abstentions": 0, "dissent": "Un membre juge le bilan incomplet."},
     )  # fmt: skip
     member = local.memberships.get(organization=world.org_a)
-    actions.record_attendance(None, meeting, [(member, "present", None)])
-    actions.add_follow_up(None, meeting, {"description": "Diffuser le bilan", "owner_organization": world.org_a})
+    actions.record_attendance(world.admin, meeting, [(member, "present", None)])
+    actions.add_follow_up(world.admin, meeting, {"description": "Diffuser le bilan", "owner_organization": world.org_a})
     return meeting
 
 
@@ -487,7 +494,7 @@ def test_feed_lists_the_meetings_where_the_users_person_sits(client, world, loca
 
 def test_members_see_meetings_but_only_coordinators_write(client, world, local, mailoutbox):
     meeting = meeting_of(local, 5)
-    item = actions.add_agenda_item(None, meeting, {"title": "Point"})
+    item = actions.add_agenda_item(world.admin, meeting, {"title": "Point"})
     client.force_login(world.rep_a)
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200 and "Send the convocation" not in page.content.decode()
@@ -507,11 +514,11 @@ def test_members_see_meetings_but_only_coordinators_write(client, world, local, 
 
 def test_a_non_member_gets_404_on_a_private_instance(client, world, local):
     meeting = meeting_of(local, 5)
-    item = actions.add_agenda_item(None, meeting, {"title": "Point"})
+    item = actions.add_agenda_item(world.admin, meeting, {"title": "Point"})
     client.force_login(world.rep_b)  # org B sits on the coordination committee, not on this local committee...
     local.memberships.filter(organization=world.org_b).delete()  # ...once its seat here is gone
-    for name, pk in [("meeting_detail", meeting.pk), ("meeting_convene", meeting.pk), ("agenda_item_edit", item.pk),
-                     ("meeting_create", local.pk)]:  # fmt: skip
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    for name, pk in [("meeting_convene", meeting.pk), ("agenda_item_edit", item.pk), ("meeting_create", local.pk)]:
         assert client.post(reverse(f"concertation:{name}", args=[pk])).status_code == 404, name
     client.force_login(world.other_coordinator)
     assert client.get(meeting.get_absolute_url()).status_code == 404
@@ -523,21 +530,25 @@ def test_a_non_member_gets_404_on_a_private_instance(client, world, local):
 def fill(world, meeting, first: int, last: int) -> None:
     """Agenda items, decisions, attendances (with substitutes) and follow-ups numbered first..last-1."""
     for i in range(first, last):
-        item = actions.add_agenda_item(None, meeting, {"title": f"Point {i}"})
-        actions.record_decision(None, meeting, {"agenda_item": item, "text": f"Décision {i}", "mode": "consensus"})
+        item = actions.add_agenda_item(world.admin, meeting, {"title": f"Point {i}"})
+        actions.record_decision(
+            world.admin, meeting, {"agenda_item": item, "text": f"Décision {i}", "mode": "consensus"}
+        )
         org = world.org_a.__class__.objects.create(name=f"Organisme {i}", sector="community", rls=world.rls)
         person = PersonFactory()
         AffiliationFactory(person=person, organization=org)
         membership = instance_actions.add_membership(
-            None, meeting.instance, {"organization": org, "person": person, "start_date": datetime.date(2020, 1, 1)}
+            world.admin,
+            meeting.instance,
+            {"organization": org, "person": person, "start_date": datetime.date(2020, 1, 1)},
         )
-        actions.record_attendance(None, meeting, [(membership, "present", person)])
-        actions.add_follow_up(None, meeting, {"description": f"Suivi {i}", "owner_organization": org})
+        actions.record_attendance(world.admin, meeting, [(membership, "present", person)])
+        actions.add_follow_up(world.admin, meeting, {"description": f"Suivi {i}", "owner_organization": org})
 
 
 def test_meeting_page_queries_do_not_grow_with_its_size(client, world, local, django_assert_max_num_queries):
     earlier = meeting_of(local, -40)
-    actions.add_follow_up(None, earlier, {"description": "Suivi reporté", "owner_person": world.person_a})
+    actions.add_follow_up(world.admin, earlier, {"description": "Suivi reporté", "owner_person": world.person_a})
     meeting = meeting_of(local, -1)
     client.force_login(world.coordinator)
     fill(world, meeting, 0, 2)

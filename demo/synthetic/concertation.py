@@ -48,6 +48,7 @@ from concertation.models import (
     Workshop,
     WorkshopSelection,
 )
+from demo.synthetic import split
 
 BATCH = 5000
 FIRST_MEETING_DAY = datetime.date(2015, 1, 1)
@@ -293,8 +294,6 @@ class ConcertationBuilder:
     # Instances ------------------------------------------------------------------------------
 
     def build_instances(self, rls_nodes: list) -> list[Instance]:
-        from registry.management.commands.generate_synthetic import split
-
         rng = self.rng
         counts = split(self.scale.instances, [rng.uniform(0.8, 1.2) for _ in rls_nodes])
         self.by_rls: dict[int, dict[str, list[Instance]]] = {}
@@ -398,8 +397,6 @@ class ConcertationBuilder:
         return [1 / (rank + 2) ** 0.9 for rank in range(len(organizations))]
 
     def build_memberships(self, instances: list[Instance]) -> tuple[int, int]:
-        from registry.management.commands.generate_synthetic import split
-
         rng, people_of = self.rng, self.registry.people_of
         weights = [KIND_WEIGHTS[i.kind][1] * rng.uniform(0.7, 1.3) for i in instances]
         locals_ = [i for i in instances if i.kind == "local_action_committee"]
@@ -467,8 +464,6 @@ class ConcertationBuilder:
     # Meetings -------------------------------------------------------------------------------
 
     def build_meetings(self, instances: list[Instance]) -> list[Session]:
-        from registry.management.commands.generate_synthetic import split
-
         rng = self.rng
         counts = split(self.scale.meetings, [KIND_WEIGHTS[i.kind][2] * rng.uniform(0.6, 1.4) for i in instances])
         next_id = next_pk(Meeting)

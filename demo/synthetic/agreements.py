@@ -44,7 +44,10 @@ from agreements.models import (
     SectionCode,
     StatusChange,
 )
-from concertation.management.synthetic import adapter, deferred_indexes, insert_rows, next_pk, reset_sequence
+from concertation.models import Instance
+from demo.synthetic import RLS_COORDINATOR_PREFIX, split
+from demo.synthetic.concertation import adapter, deferred_indexes, insert_rows, next_pk, reset_sequence
+from registry.models import Person, RoleAssignment
 
 # The synthetic "today": statuses, expiries and late reports are as seen on that day.
 REFERENCE_DAY = datetime.date(2026, 12, 1)
@@ -190,9 +193,6 @@ class AgreementBuilder:
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     def _build(self, rls_nodes: list) -> dict[str, int]:
-        from registry.management.commands.generate_synthetic import RLS_COORDINATOR_PREFIX, split
-        from registry.models import Person, RoleAssignment
-
         started = time.perf_counter()
         ensure_rules(LegalBasis, KindRule)
         self.rules = {
@@ -208,8 +208,6 @@ class AgreementBuilder:
                 user__username__startswith=RLS_COORDINATOR_PREFIX, rls__in=rls_nodes
             ).values_list("rls_id", "user_id")
         )
-        from concertation.models import Instance
-
         committees: dict[int, list[int]] = {}
         for pk, rls_id in (
             Instance.objects.filter(rls__in=rls_nodes, kind="joint_committee").order_by("pk").values_list("pk", "rls")

@@ -1,9 +1,9 @@
 """A deterministic synthetic dataset for benchmarks: same --scale and --seed, same names and counts.
 
 The registry (6,000 organisations, 15,000 people at province scale), its concertation (2,000 instances,
-40,000 memberships, 100,000 meetings, 1,000,000 attendance records: concertation/management/synthetic.py) and
+40,000 memberships, 100,000 meetings, 1,000,000 attendance records: demo/synthetic/concertation.py) and
 its agreements (20,000 agreements with their parties, sections, versions, history, funding and reports:
-agreements/management/synthetic.py).
+demo/synthetic/agreements.py).
 Speed matters more than history here (all of it in under two minutes on SQLite): rows go in with bulk_create
 or executemany/COPY inside one transaction, tree paths are computed here rather than by
 actions.create_territory, and no audit event is written.
@@ -24,8 +24,9 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from agreements.management.synthetic import AgreementBuilder, AgreementScale, flush_agreements
-from concertation.management.synthetic import ConcertationBuilder, ConcertationScale, flush_concertation
+from demo.synthetic import RLS_COORDINATOR_PREFIX, split
+from demo.synthetic.agreements import AgreementBuilder, AgreementScale, flush_agreements
+from demo.synthetic.concertation import ConcertationBuilder, ConcertationScale, flush_concertation
 from registry.models import (
     Affiliation,
     FundingLine,
@@ -43,7 +44,6 @@ PROVINCE_NAME = "Québec (synthétique)"
 PEOPLE_DOMAIN = "personnes.synthetique.example"
 BENCH_PASSWORD = "bench-maillage-2026"  # noqa: S105 (synthetic benchmark data only; refused in production)
 BENCH_USERS = ("bench-admin", "bench-coord", "bench-analyst", "bench-rep")
-RLS_COORDINATOR_PREFIX = "coord-rls-"
 
 
 @dataclass(frozen=True)
@@ -188,17 +188,6 @@ FUNDING_SOURCES = [  # (source, probability for a community organisation, typica
 def ascii_slug(text: str) -> str:
     """E-mail addresses stay ASCII so that the forms' validator accepts them on edit."""
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace(" ", "")
-
-
-def split(total: int, weights: list[float]) -> list[int]:
-    """Share `total` among parts in proportion to `weights`, each part at least 1 (largest remainders)."""
-    base = total - len(weights)
-    exact = [base * w / sum(weights) for w in weights]
-    parts = [1 + int(x) for x in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda i: (int(exact[i]) - exact[i], i))
-    for i in by_remainder[: total - sum(parts)]:
-        parts[i] += 1
-    return parts
 
 
 def place_names(rng: random.Random) -> list[str]:

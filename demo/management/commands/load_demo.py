@@ -1,15 +1,13 @@
 """Load the demo network (registry/demo_data.py), then its concertation instances (concertation/demo_data.py)
-and its agreements (agreements/demo_data.py).
+and its agreements (agreements/demo_data.py): the demo app is the one place that imports every domain.
 
 Idempotent: records are looked up by natural key first. Every registry record goes through registry.actions,
 so each one's history page shows its creation by `admin`.
 """
 
 import datetime
-import unicodedata
 from decimal import Decimal
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -17,31 +15,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from agreements import demo_data as agreements_demo
+from concertation import demo_data as concertation_demo
 from registry import actions
 from registry import demo_data as demo
+from registry.demo_data import account_email, person_email
 from registry.models import Organization, Person, RoleAssignment, Territory
-
-
-def ascii_slug(text: str) -> str:
-    """ "Geneviève Côté-Pilon" -> "genevieve.cote-pilon" for invented e-mail addresses."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return folded.lower().replace(" ", ".").replace("'", "")
-
-
-def person_email(spec: demo.Person) -> str:
-    local = f"{ascii_slug(spec.first_name)}.{ascii_slug(spec.last_name)}"
-    if spec.decision_level == "citizen":
-        return f"{local}@courriel.example"
-    last_org = next(o for o in demo.ALL_ORGANIZATIONS if o.key == spec.affiliations[-1][0])
-    return f"{local}@{last_org.domain}"
-
-
-def account_email(account: demo.Account) -> str:
-    """A demo account that is also a person of the network signs in with that person's e-mail."""
-    for spec in demo.PEOPLE:
-        if (spec.first_name, spec.last_name) == (account.first_name, account.last_name):
-            return person_email(spec)
-    return f"{ascii_slug(account.first_name)}.{ascii_slug(account.last_name)}@maillage-demo.example"
 
 
 class Command(BaseCommand):
@@ -71,21 +50,13 @@ class Command(BaseCommand):
 
     @staticmethod
     def summary(counts: dict) -> str:
-        text = (
+        c = counts["concertation"]
+        return (
             f"Réseau de démonstration prêt : {counts['territories']} territoires, {counts['organizations']} "
-            f"organisations, {counts['people']} personnes ({counts['created']} fiches créées par ce chargement)."
+            f"organisations, {counts['people']} personnes ({counts['created']} fiches créées par ce chargement).\n"
+            f"Concertation : {c.instances} instances, {c.memberships} adhésions, {c.meetings} rencontres "
+            f"({c.created} enregistrements créés par ce chargement).\n" + agreements_demo.summary(counts["agreements"])
         )
-        if "concertation" in counts:
-            c = counts["concertation"]
-            text += (
-                f"\nConcertation : {c.instances} instances, {c.memberships} adhésions, {c.meetings} rencontres "
-                f"({c.created} enregistrements créés par ce chargement)."
-            )
-        if "agreements" in counts:
-            from agreements import demo_data as agreements_demo
-
-            text += "\n" + agreements_demo.summary(counts["agreements"])
-        return text
 
     def print_accounts(self, url: str) -> None:
         users = {
@@ -121,7 +92,7 @@ class DemoLoader:
         self.organizations: dict[str, Organization] = {}
 
     @transaction.atomic
-    def load(self) -> dict[str, int]:
+    def load(self) -> dict[str, object]:
         self.admin = self._ensure_users()
         self._load_territories()
         for spec in demo.ALL_ORGANIZATIONS:
@@ -134,16 +105,10 @@ class DemoLoader:
             "people": len(people),
             "created": self.created,
         }
-        if apps.is_installed("concertation"):
-            # The VES structure, meetings, priorities and plan of the demo RLS (concertation/demo_data.py).
-            from concertation import demo_data as concertation_demo
-
-            counts["concertation"] = concertation_demo.load(self.admin)
-            if apps.is_installed("agreements"):
-                # The agreements between its organisations, through their lifecycle (agreements/demo_data.py).
-                from agreements import demo_data as agreements_demo
-
-                counts["agreements"] = agreements_demo.load(self.admin)
+        # Then the VES structure, meetings, priorities and plan of the demo RLS, and the agreements between its
+        # organisations through their lifecycle.
+        counts["concertation"] = concertation_demo.load(self.admin)
+        counts["agreements"] = agreements_demo.load(self.admin)
         return counts
 
     # Accounts -------------------------------------------------------------------------------
