@@ -56,7 +56,8 @@ def test_main_pages_have_no_content_security_policy_violation(page, console, liv
 
     assert console.csp_violations() == []
     assert console.page_errors == []
-    assert console.texts("error") == []
+    # The refused form answers 400 on purpose; the browser logs that status, and nothing else may be logged.
+    assert [text for text in console.texts("error") if "status of 400" not in text] == []
 
     # The check can see a violation when there is one: an injected inline style is refused and reported.
     page.evaluate("""() => { const s = document.createElement("style"); s.textContent = "body{}";
