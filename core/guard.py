@@ -3,6 +3,7 @@
 Messages never name the refused object: a user must not learn, from an error, what lies outside their scope.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,3 +29,10 @@ def within(allowed: QuerySet, objects: Iterable[Model | None] | Model | None, fi
     found = set(allowed.filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - found:
         raise ValidationError({field: _("Choose among the options offered: this choice is not available to you.")})
+
+
+def check_dates(start: datetime.date | None, end: datetime.date | None, field: str = "end_date") -> None:
+    """The end on or after the start, said on the end field (the database constraint behind it would say it above
+    the form, with no field)."""
+    if start and end and end < start:
+        raise ValidationError({field: _("The end date cannot be before the start date.")})

@@ -95,11 +95,6 @@ def _check_editable(agreement: Agreement) -> None:
         )
 
 
-def _check_dates(agreement: Agreement) -> None:
-    if agreement.start_date and agreement.end_date and agreement.end_date < agreement.start_date:
-        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
-
-
 def _check_new(
     allowed: QuerySet, before: Iterable[Model | None], after: Iterable[Model] | Model | None, field: str
 ) -> None:
@@ -170,7 +165,7 @@ def create_agreement(acting_user, data: dict[str, Any]) -> Agreement:
     agreement = Agreement(status=S.DRAFT)
     _apply(agreement, data)
     agreement.legal_basis = rule_for(agreement.kind).legal_basis
-    _check_dates(agreement)
+    guard.check_dates(agreement.start_date, agreement.end_date)
     agreement.full_clean()
     _check_links(acting_user, agreement, data)
     agreement.save()
@@ -199,7 +194,7 @@ def update_agreement(acting_user, agreement: Agreement, data: dict[str, Any]) ->
     _apply(agreement, {k: v for k, v in data.items() if k != "rls"})
     if agreement.kind != kind_before:
         agreement.legal_basis = rule_for(agreement.kind).legal_basis
-    _check_dates(agreement)
+    guard.check_dates(agreement.start_date, agreement.end_date)
     agreement.full_clean()
     _check_links(acting_user, agreement, data, committee_before)
     agreement.save()
@@ -356,7 +351,7 @@ def signing_problems(agreement: Agreement) -> tuple[list[str], list[str]]:
             _("Each party needs a signatory; missing for: %(parties)s.")
             % {"parties": ", ".join(str(p.organization) for p in unsigned)}
         )
-    _check_dates(agreement)
+    guard.check_dates(agreement.start_date, agreement.end_date)
     if agreement.start_date is None:
         reasons.append(_("Give the start date before signing."))
     return missing, reasons
@@ -476,7 +471,7 @@ def amend(acting_user, agreement: Agreement, data: dict[str, Any]) -> AgreementV
             setattr(agreement, name, data[name])
     if not changes:
         raise ValidationError(_("The amendment changes nothing: change a section or a date."))
-    _check_dates(agreement)
+    guard.check_dates(agreement.start_date, agreement.end_date)
     agreement.save()
     version = _new_version(acting_user, agreement, note)
     audit.record(

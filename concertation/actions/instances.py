@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from concertation import rules as scope
-from concertation.actions.common import apply, check_dates
+from concertation.actions.common import apply
 from concertation.models import Delegation, Instance, Membership
 from core import audit, guard
 from core.models import AuditEvent
@@ -111,7 +111,7 @@ def _check_membership(membership: Membership) -> None:
     person = membership.person
     if person is not None and not person.affiliations.filter(organization_id=membership.organization_id).exists():
         raise ValidationError({"person": _("This person is not affiliated with the organisation.")})
-    check_dates(membership.start_date, membership.end_date)
+    guard.check_dates(membership.start_date, membership.end_date)
     membership.full_clean()
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from concertation import rules as scope
-from concertation.actions.common import apply, check_dates
+from concertation.actions.common import apply
 from concertation.models import Action, ActionPlan, Demarche, DemarcheStage, Indicator, Instance, Objective
 from core import audit, guard
 from core.models import AuditEvent
@@ -69,7 +69,7 @@ def update_stage(acting_user, stage: DemarcheStage, data: dict[str, Any]) -> Dem
     _require(acting_user, stage.demarche.instance)
     before = audit.snapshot(stage, STAGE_FIELDS)
     apply(stage, STAGE_FIELDS, data)
-    check_dates(stage.start_date, stage.end_date)
+    guard.check_dates(stage.start_date, stage.end_date)
     stage.full_clean()
     stage.save()
     changes = {f"{stage.kind} — {k}": v for k, v in audit.diff(before, audit.snapshot(stage, STAGE_FIELDS)).items()}
@@ -91,7 +91,7 @@ def delete_demarche(acting_user, demarche: Demarche) -> None:
 
 def _check_plan(plan: ActionPlan) -> None:
     guard.within(Demarche.objects.filter(instance_id=plan.instance_id), plan.demarche, "demarche")
-    check_dates(plan.start_date, plan.end_date)
+    guard.check_dates(plan.start_date, plan.end_date)
     plan.full_clean()
 
 
