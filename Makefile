@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench messages chromium system-deps migrate demo clean venv
+.PHONY: run test lint format bench messages chromium system-deps migrate demo clean venv fuzz
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ format: $(STAMP)
 test: $(STAMP) system-deps chromium lint
 	$(PY) manage.py makemigrations --check --dry-run -v0
 	$(VENV)/bin/pytest
+	$(MAKE) --no-print-directory fuzz
+
+# Schemathesis against a live server on a throwaway copy of the demo, as an administrator and as a representative
+# (fuzz/run.py; checks and budget in fuzz/schemathesis.toml; reports and server logs in var/fuzz/).
+fuzz: $(STAMP)
+	$(PY) fuzz/run.py
 
 bench: $(STAMP)
 	$(PY) bench/run.py

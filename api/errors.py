@@ -5,6 +5,9 @@ core.errors.Conflict → 409 (with its machine-readable details). The schema doc
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.urls import resolve
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -19,7 +22,22 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(error_dict(exc, api_settings.NON_FIELD_ERRORS_KEY))
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.ValidationError) and isinstance(response.data, list):
+        # `raise serializers.ValidationError("…")` outside a field: the same shape as every other refusal.
+        response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
+    return response
+
+
+@csrf_exempt  # token-authenticated clients send no CSRF cookie; this view writes nothing
+def not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Any other address under /api/v1/ (`/people/1.5/`): the API's 404 body rather than the site's HTML page."""
+    with_slash = request.path_info + "/"
+    if not request.path_info.endswith("/") and resolve(with_slash).func is not not_found:
+        # What CommonMiddleware's APPEND_SLASH did before this catch-all matched everything (`/api/v1/docs`).
+        return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    body = {"detail": str(exceptions.NotFound.default_detail)}
+    return JsonResponse(body, status=status.HTTP_404_NOT_FOUND, json_dumps_params={"ensure_ascii": False})
 
 
 class DetailError(serializers.Serializer):
@@ -27,10 +45,12 @@ class DetailError(serializers.Serializer):
 
 
 # Field → messages; `non_field_errors` for errors not tied to one field. Nested inputs (a list of affiliations)
-# answer a list with one such object per item, hence the open item type. Extra keys carry machine-readable details
-# (`missing_sections` of a refused signature).
+# answer, for their field, one such object per item (a list, or an object keyed by the item's position), hence the
+# open value type. Extra keys carry machine-readable details (`missing_sections` of a refused signature). A body
+# that cannot be read at all (malformed JSON) answers `detail` alone.
 FIELD_ERRORS = {
     "type": "object",
     "description": "Each refused field (or `non_field_errors`) with its messages, in the caller's language.",
-    "additionalProperties": {"type": "array", "items": {}},
+    "properties": {"detail": {"type": "string", "description": "Why the request body could not be read."}},
+    "additionalProperties": {"anyOf": [{"type": "array", "items": {}}, {"type": "object"}]},
 }

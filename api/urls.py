@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import agreements, concertation, meetings, plans, priorities, views
+from api import agreements, concertation, errors, meetings, plans, priorities, views
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
@@ -23,4 +23,5 @@ urlpatterns = [
     re_path(r"^instances/(?P<pk>[0-9]+)/participation/?$", plans.participation, name="instance-participation"),
     re_path(r"^analytics/concertation-load/?$", plans.concertation_load, name="concertation-load"),
     path("", include(router.urls)),
+    re_path(r"", errors.not_found),  # any other address under /api/v1/ answers a JSON 404, not the HTML page
 ]

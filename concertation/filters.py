@@ -12,6 +12,12 @@ class IdFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs) -> None:
+        # Bounded like the database's ids: a larger number is refused (400) instead of overflowing the query (500).
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
 
 class InstanceFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Instance.Kind.choices)

@@ -3,6 +3,7 @@
 Every function here is atomic and audited; e-mail leaves only after the transaction commits.
 """
 
+import datetime
 import logging
 from email.utils import formataddr
 from typing import Any
@@ -52,9 +53,16 @@ def check_editable(meeting: Meeting) -> None:
         raise Conflict(_("This meeting is cancelled: reinstate it first."))
 
 
+MAX_LENGTH = datetime.timedelta(hours=24)  # and Meeting.hours (5 digits, 2 decimals) holds it
+
+
 def _check_times(meeting: Meeting) -> None:
     if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
         raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    if meeting.starts_at and meeting.ends_at and meeting.ends_at - meeting.starts_at > MAX_LENGTH:
+        raise ValidationError(
+            {"ends_at": _("A meeting lasts at most 24 hours: schedule a longer event as several meetings.")}
+        )
 
 
 # Meetings -----------------------------------------------------------------------------------------

@@ -4,13 +4,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from concertation.models import Instance
 from concertation.rules import instances_for
+from core.errors import error_dict
 from core.pages import error_status, show_errors
 
 
@@ -26,7 +27,10 @@ def get_instance(request: HttpRequest, pk: int, manage: bool = False) -> Instanc
 def refused(request: HttpRequest, error: ValidationError, back: Model, back_url: str | None = None) -> HttpResponse:
     """An action's refusal of a button's POST, with its reasons and the way back: 400, or 409 when the object's
     state refuses it; nothing was written (the actions are atomic)."""
-    context = {"reasons": error.messages, "back": back, "back_url": back_url or back.get_absolute_url()}
+    context = {
+        "reasons": error.messages, "refused_fields": error_dict(error, NON_FIELD_ERRORS), "back": back,
+        "back_url": back_url or back.get_absolute_url(),
+    }  # fmt: skip
     return render(request, "concertation/refused.html", context, status=error_status(None, error))
 
 
@@ -44,9 +48,10 @@ def run(
 
 
 def form_errors(form) -> ValidationError:
-    """A button's form refused before any action (a missing field), as the action's refusals are shown."""
-    return ValidationError([f"{form.fields[f].label} : {' '.join(e)}" if f in form.fields else " ".join(e)
-                            for f, e in form.errors.items()])  # fmt: skip
+    """A button's form refused before any action (a missing field), as the action's refusals are shown (each
+    message says its field's label; the error keeps the field, as the action's do)."""
+    return ValidationError({f: f"{form.fields[f].label} : {' '.join(e)}" if f in form.fields else " ".join(e)
+                            for f, e in form.errors.items()})  # fmt: skip
 
 
 def save_page(

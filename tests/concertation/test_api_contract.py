@@ -56,6 +56,11 @@ BAD_FILTERS = [
     ("action-plans", "instance", "x"),
     ("priority-exercises", "instance", "x"),
     ("demarches", "instance", "x"),
+    # Found by the fuzzer: an id past the database's largest integer overflowed the query (500).
+    ("instances", "rls", str(2**63)),
+    ("meetings", "instance", str(2**64)),
+    ("memberships", "organization", str(2**63)),
+    ("action-plans", "instance", "-1"),
 ]
 
 
@@ -331,3 +336,22 @@ def test_the_calendar_feed_is_issued_and_revoked_by_audited_actions(client, worl
     assert calendar.revoke_calendar_feed(world.rep_a) is True
     assert client.get(reverse("concertation:calendar_feed", args=[key])).status_code == 404
     assert AuditEvent.objects.filter(action="token", object_id=str(world.rep_a.pk)).count() == 2
+
+
+def test_a_meeting_lasting_days_is_refused_and_nothing_changes(world, ves):
+    """Found by the fuzzer: a meeting of several days overflowed its stored length (500, then 500 on every read)."""
+    meeting = meeting_actions.schedule_meeting(
+        world.coordinator, ves["assembly"], {"title": "Rencontre", "starts_at": at(10), "ends_at": at(10, 16)}
+    )
+    response = api(world.coordinator).patch(
+        f"/api/v1/meetings/{meeting.pk}/",
+        {"starts_at": at(10).isoformat(), "ends_at": at(60).isoformat()},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "ends_at": ["Une rencontre dure au plus 24 heures : planifiez un événement plus long en plusieurs rencontres."]
+    }
+    meeting.refresh_from_db()
+    assert meeting.ends_at == at(10, 16)
+    assert api(world.coordinator).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 200
