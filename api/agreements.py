@@ -7,6 +7,10 @@ actions (agreements.actions) check the permission and the scope of every object 
 refusals into 400/403/409. Every write of the agreement pages has its operation here, calling the same action.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
@@ -45,6 +49,18 @@ from registry.models import Organization, Person, Territory
 
 JSON_OR_UPLOAD = [JSONParser, MultiPartParser, FormParser]
 NO_CONTENT = {204: OpenApiResponse(description="Done; nothing to return.")}
+
+
+@contextmanager
+def _named_as_input(action_field: str, input_field: str) -> Iterator[None]:
+    """The action names a field as the pages do; this API's input names it otherwise: its refusal goes under the
+    name the client sent (api.errors answers it)."""
+    try:
+        yield
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and action_field in error.error_dict:
+            error.error_dict[input_field] = error.error_dict.pop(action_field)
+        raise
 
 
 def _agreement(serializer: serializers.Serializer) -> Agreement:
@@ -322,9 +338,11 @@ class AgreementViewSet(
         return queryset if self.detail else super().filter_queryset(queryset)
 
     def perform_create(self, serializer) -> None:
+        # "parties" is what the API reads back (the parties with their contacts): it takes "organizations".
         data = dict(serializer.validated_data)
         data["parties"] = data.pop("organizations", [])
-        serializer.instance = actions.create_agreement(self.request.user, data)
+        with _named_as_input("parties", "organizations"):
+            serializer.instance = actions.create_agreement(self.request.user, data)
 
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)

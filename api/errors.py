@@ -4,8 +4,9 @@ ValidationError → 400 (field → messages, in the caller's language), Permissi
 core.errors.Conflict → 409 (with its machine-readable details). The schema documents the same bodies.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import resolve
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
@@ -22,6 +23,11 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(error_dict(exc, api_settings.NON_FIELD_ERRORS_KEY))
+    elif isinstance(exc, Http404):
+        # Django's message names the model ("No Organization matches…"), in English: say "not found", translated.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if isinstance(exc, exceptions.ValidationError) and isinstance(response.data, list):
         # `raise serializers.ValidationError("…")` outside a field: the same shape as every other refusal.

@@ -23,5 +23,7 @@ urlpatterns = [
     re_path(r"^instances/(?P<pk>[0-9]+)/participation/?$", plans.participation, name="instance-participation"),
     re_path(r"^analytics/concertation-load/?$", plans.concertation_load, name="concertation-load"),
     path("", include(router.urls)),
-    re_path(r"", errors.not_found),  # any other address under /api/v1/ answers a JSON 404, not the HTML page
+    re_path(
+        r"", errors.not_found, name="api-not-found"
+    ),  # any other address under /api/v1/ answers a JSON 404, not the HTML page
 ]

@@ -8,13 +8,15 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 
-def require(user, perm: str, obj: Model | None = None) -> None:
-    """Raise PermissionDenied unless the user holds `perm` (on `obj` when given)."""
+def require(user, perm: str, obj: Model | None = None, why: str | Promise = "") -> None:
+    """Raise PermissionDenied unless the user holds `perm` (on `obj` when given). `why` tells the user the rule they
+    met (shown on the 403 page and in the API's `detail`); it must name nothing the user may not see."""
     if not user.has_perm(perm, obj):
-        raise PermissionDenied
+        raise PermissionDenied(why)
 
 
 def within(allowed: QuerySet, objects: Iterable[Model | None] | Model | None, field: str) -> None:

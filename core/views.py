@@ -2,6 +2,7 @@
 
 import hashlib
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -142,6 +143,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         audit.record(form.user, AuditEvent.Action.PASSWORD_RESET, form.user)
+        # Whoever proved they own the address may sign in again at once with the new password.
+        axes_reset(username=form.user.get_username())
         return response
 
 

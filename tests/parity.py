@@ -33,9 +33,10 @@ class Case:
     api: str  # method and path under /api/v1, with {object} placeholders
     data: dict[str, Any] = field(default_factory=dict)  # the same fields for both; "ORG_A"… become ids
     expect: str | int = ACCEPTED  # "accepted", the field refused, or the status both answer (403, 409)
-    # Where the page form and the API name or shape an input differently, each side's own part (the case says why).
-    page_only: dict[str, Any] = field(default_factory=dict)
-    api_only: dict[str, Any] = field(default_factory=dict)
+    # Where the page form and the API name or shape an input differently, each side's own part (the case says why);
+    # a callable taking the objects where it depends on them.
+    page_only: dict[str, Any] | Callable[[dict], dict] = field(default_factory=dict)
+    api_only: dict[str, Any] | Callable[[dict], dict] = field(default_factory=dict)
     # The refused field as each side names it, when the names differ (else `expect`).
     page_field: str = ""
     api_field: str = ""
@@ -89,7 +90,10 @@ def changes(before: dict[str, dict], after: dict[str, dict]) -> dict[str, tuple[
 
 
 def resolved(value: Any, ids: dict[str, int]) -> Any:
-    """"ORG_A" → the id of objects["org_a"], "{meeting}" in a key → the meeting's id, through lists and dicts."""
+    """Tokens become ids ("ORG_A" → objects["org_a"].pk, "{meeting}" in a key → the meeting's id), through lists
+    and dicts; a callable (a file to upload, read once per side) is called."""
+    if callable(value):
+        return value()
     if isinstance(value, dict):
         return {key.format(**ids): resolved(v, ids) for key, v in value.items()}
     if isinstance(value, list):
@@ -102,19 +106,27 @@ def resolved(value: Any, ids: dict[str, int]) -> Any:
 def page_form_data(data: dict[str, Any], prefix: str) -> dict[str, Any]:
     # An HTML form sends a ticked box as "on" and leaves an unticked box and an empty choice out.
     named = {f"{prefix}-{key}" if prefix else key: value for key, value in data.items()}
-    return {key: "on" if value is True else value for key, value in named.items() if value is not False and value is not None}
+    return {
+        key: "on" if value is True else value
+        for key, value in named.items()
+        if value is not False and value is not None
+    }
 
 
-def _send_page(client, case: Case, ids: dict[str, int]):
+def _own(part: dict | Callable[[dict], dict], objects: dict) -> dict:
+    return part(objects) if callable(part) else part
+
+
+def _send_page(client, case: Case, objects: dict, ids: dict[str, int]):
     name, *targets = case.page
     url = reverse(name, args=[ids[target] for target in targets])
-    data = resolved({**case.data, **case.page_only}, ids)
+    data = resolved({**case.data, **_own(case.page_only, objects)}, ids)
     return client.post(url, page_form_data(data, case.prefix))
 
 
-def _send_api(client, case: Case, ids: dict[str, int]):
+def _send_api(client, case: Case, objects: dict, ids: dict[str, int]):
     method, path = case.api.split()
-    data = resolved({**case.data, **case.api_only}, ids)
+    data = resolved({**case.data, **_own(case.api_only, objects)}, ids)
     send = getattr(client, method)
     url = "/api/v1" + path.format(**ids)
     return send(url, data, format="multipart") if case.multipart else send(url, data, format="json")
@@ -158,12 +170,9 @@ def messages(errors: dict[str, list[str]]) -> list[str]:
 def check(case: Case, page_client, api_client, objects: dict, snapshot: Callable) -> None:
     """Send the case through the page and through the API, and compare what each answered and wrote."""
     ids = {name: obj.pk for name, obj in objects.items() if hasattr(obj, "pk")}
-    page = attempt(lambda: _send_page(page_client, case, ids), lambda r: _page_errors(r, case), case, snapshot,
-                   objects)  # fmt: skip
-    api = attempt(lambda: _send_api(api_client, case, ids), _api_errors, case, snapshot, objects)
-    import os
-    if os.environ.get("PARITY_DEBUG"):
-        print("\nPAGE", page, "\nAPI ", api)
+    page = attempt(lambda: _send_page(page_client, case, objects, ids), lambda r: _page_errors(r, case), case,
+                   snapshot, objects)  # fmt: skip
+    api = attempt(lambda: _send_api(api_client, case, objects, ids), _api_errors, case, snapshot, objects)
 
     if case.expect == ACCEPTED:
         assert page.status == 302, (page.status, page.errors)
@@ -181,7 +190,9 @@ def check(case: Case, page_client, api_client, objects: dict, snapshot: Callable
             assert page.extra == api.extra, (page.extra, api.extra)
         return
 
-    page_field, api_field = (name.format(**ids) for name in (case.page_field or case.expect, case.api_field or case.expect))
+    page_field, api_field = (
+        name.format(**ids) for name in (case.page_field or case.expect, case.api_field or case.expect)
+    )
     assert page.status == 400, (page.status, page.errors)
     assert api.status == 400, (api.status, api.errors)
     assert page_field in page.errors, page.errors

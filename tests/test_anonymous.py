@@ -22,6 +22,7 @@ ALLOW_LIST = {
     "password_reset_complete": "idem",
     "public_organization": "an organisation's public page, only when published (tested below)",
     "public_agreement": "an agreement's public page, only when its parties publish it (tests/agreements)",
+    "api-not-found": "any address under /api/v1/ that names no operation: a JSON 404 for everyone, saying nothing",
     "api-schema": "the OpenAPI schema documents the API, no data",
     "api-docs": "the API documentation page, no data",
     "admin:login": "the administration sign-in page",

@@ -293,3 +293,14 @@ def test_a_territory_in_use_cannot_be_deleted(world, api_as):
     assert client.delete(f"/api/v1/territories/{world.town.pk}/").status_code == 409
     empty = make_territory("Hameau", "municipality", world.mrc)
     assert client.delete(f"/api/v1/territories/{empty.pk}/").status_code == 204
+
+
+@pytest.mark.django_db
+def test_a_hidden_or_missing_object_answers_the_same_translated_404(world):
+    """Django's own message would name the model in English ("No Organization matches the given query.")."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="fr")
+    client.force_authenticate(world.rep_a)
+    hidden = client.get(f"/api/v1/organizations/{world.org_elsewhere.pk}/")
+    missing = client.get("/api/v1/organizations/999999/")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json() == missing.json() == {"detail": "Non trouvé."}

@@ -139,3 +139,21 @@ def test_a_refused_password_change_is_not_audited(client, world):
     client.force_login(world.coordinator)
     client.post(reverse("password_change"), {"old_password": "wrong", "new_password1": "x", "new_password2": "x"})
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.PASSWORD_CHANGE).exists()
+
+
+def test_a_locked_out_user_who_resets_the_password_signs_in_at_once(client, world, mailoutbox):
+    """The lockout page offers the reset; whoever proves they own the address is not kept waiting 15 minutes."""
+    from tests.test_security import is_signed_in, sign_in
+
+    for _ in range(5):
+        locked = sign_in(client, "rep_a", "wrong-password")
+    assert locked.status_code == 429
+    assert reverse("password_reset") in locked.text
+    world.rep_a.email = "directrice@popote.example.org"
+    world.rep_a.save()
+    client.post(reverse("password_reset"), {"email": "directrice@popote.example.org"})
+    form_page = client.get(reset_link(mailoutbox[0]), follow=True)
+    new = "un-nouveau-mot-de-passe-2026"
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert sign_in(client, "rep_a", new).status_code == 302
+    assert is_signed_in(client)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agreements import rules
 from agreements.actions.follow_up import store_attachment
@@ -258,13 +259,21 @@ def _checked_evidence(acting_user, party: Party, data: dict[str, Any]) -> tuple[
         raise ValidationError({"evidence": error.messages}) from error
 
 
+OWN_CONTACTS = _lazy(
+    "Each party records its own signatories and respondents: ask that party's representatives, or the network "
+    "coordinator, who attaches the signed page."
+)
+
+
 @transaction.atomic
 def add_contact(acting_user, party: Party, data: dict[str, Any]) -> PartyContact:
     """A signatory or respondent of a party, recorded by that party's representative or by the coordinator of the
     agreement's RLS (with the signed page as evidence when it is a signature): parties act for themselves. The
     person must currently belong to the party's organisation (and on the day they signed)."""
-    guard.require(acting_user, "agreements.act_for_party", party)
+    guard.require(acting_user, "agreements.act_for_party", party, why=OWN_CONTACTS)
     person, role, signed_on = data.get("person"), data["role"], data.get("signed_on")
+    if signed_on and signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("A signature cannot be dated in the future.")})
     if role == PartyContact.Role.SIGNATORY:
         _check_editable(party.agreement)
     guard.within(rules.people_of(party.organization_id), person, "person")
@@ -296,7 +305,7 @@ def add_contact(acting_user, party: Party, data: dict[str, Any]) -> PartyContact
 @transaction.atomic
 def remove_contact(acting_user, contact: PartyContact) -> None:
     party = contact.party
-    guard.require(acting_user, "agreements.act_for_party", party)
+    guard.require(acting_user, "agreements.act_for_party", party, why=OWN_CONTACTS)
     if contact.role == PartyContact.Role.SIGNATORY:
         _check_editable(party.agreement)
     audit.record(

@@ -152,7 +152,7 @@ def party_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    party, agreement = get_part(request, Party, pk, perm="agreements.act_for_party")
+    party, agreement = get_part(request, Party, pk, perm="agreements.act_for_party", why=actions.OWN_CONTACTS)
     form = ContactForm(request.POST or None, request.FILES or None, party=party)
     return form_page(
         request, form, title=_("Signatory or respondent for %(org)s") % {"org": party.organization}, back=agreement,
@@ -203,9 +203,19 @@ def amend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only a signed agreement or one in force is amended; a draft is simply edited."))
         return redirect(agreement)
     form = AmendmentForm(request.POST or None, agreement=agreement)
+
+    def save(data: dict) -> None:
+        try:
+            actions.amend(request.user, agreement, form.to_data())
+        except ValidationError as error:
+            # The action names a refused section by its code; the form shows each section as section_<code>.
+            if hasattr(error, "error_dict"):
+                for code in [code for code in error.error_dict if code in SectionCode.values]:
+                    error.error_dict[f"section_{code}"] = error.error_dict.pop(code)
+            raise
+
     return form_page(
-        request, form, title=_("Amend %(title)s") % {"title": agreement.title}, back=agreement,
-        save=lambda data: actions.amend(request.user, agreement, form.to_data()),
+        request, form, title=_("Amend %(title)s") % {"title": agreement.title}, back=agreement, save=save,
         success=_("Amendment recorded as a new version."),
     )  # fmt: skip
 

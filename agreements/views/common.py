@@ -18,7 +18,7 @@ def get_agreement(request: HttpRequest, pk: int, work: bool = False) -> Agreemen
     return agreement
 
 
-def get_part(request: HttpRequest, model, pk: int, path: str = "agreement", perm: str = ""):
+def get_part(request: HttpRequest, model, pk: int, path: str = "agreement", perm: str = "", why=""):
     """A party, contact, report… of an agreement the user sees (404 otherwise). A form page answers 403 to whoever
     may not use it: `perm` on the part (a party's contacts), else the right to work on the agreement."""
     obj = get_object_or_404(model.objects.filter(**{f"{path}__in": agreements_for(request.user)}), pk=pk)
@@ -29,5 +29,5 @@ def get_part(request: HttpRequest, model, pk: int, path: str = "agreement", perm
         request.user.has_perm(perm, obj) if perm else request.user.has_perm("agreements.change_agreement", agreement)
     )
     if not allowed:
-        raise PermissionDenied
+        raise PermissionDenied(why)
     return obj, agreement

@@ -134,6 +134,9 @@ def set_meeting_status(acting_user, meeting: Meeting, status: str) -> Meeting:
     e-mailed to the members with a METHOD:CANCEL invitation."""
     _require(acting_user, meeting)
     meeting = _locked(meeting)
+    if meeting.status == status:
+        # Two coordinators on the same page: the second one learns the first was quicker.
+        raise Conflict(_("This meeting is already “%(status)s”.") % {"status": meeting.get_status_display()})
     if status not in TRANSITIONS or meeting.status not in TRANSITIONS[status]:
         raise Conflict(
             _("A meeting cannot go from “%(old)s” to “%(new)s”.")

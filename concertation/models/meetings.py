@@ -157,7 +157,9 @@ class FollowUp(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_ups")
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="follow_ups")
-    agenda_item = models.ForeignKey(AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("agenda item")
+    )
     description = models.TextField(_("what"))
     owner_organization = models.ForeignKey(
         Organization, verbose_name=_("responsible organisation"), null=True, blank=True,

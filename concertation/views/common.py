@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from concertation.models import Instance
 from concertation.rules import instances_for
@@ -50,8 +51,13 @@ def run(
 def form_errors(form) -> ValidationError:
     """A button's form refused before any action (a missing field), as the action's refusals are shown (each
     message says its field's label; the error keeps the field, as the action's do)."""
-    return ValidationError({f: f"{form.fields[f].label} : {' '.join(e)}" if f in form.fields else " ".join(e)
-                            for f, e in form.errors.items()})  # fmt: skip
+
+    def said(field: str, errors: list[str]) -> str:
+        label = form.fields[field].label if field in form.fields else None
+        message = " ".join(errors)
+        return _("%(label)s: %(message)s") % {"label": label, "message": message} if label else message
+
+    return ValidationError({field: said(field, errors) for field, errors in form.errors.items()})
 
 
 def save_page(

@@ -47,11 +47,11 @@ def test_create_refuses_a_single_party_in_the_callers_language(api, world):
     response = api.post(API, payload, content_type="application/json")
     assert response.status_code == 400
     with translation.override("fr"):
-        assert response.json()["parties"] == [translation.gettext("An agreement needs at least two parties.")]
+        assert response.json()["organizations"] == [translation.gettext("An agreement needs at least two parties.")]
     world.coordinator.language = "en"  # a user's saved language decides
     world.coordinator.save(update_fields=["language"])
     english = api.post(API, payload, content_type="application/json")
-    assert english.json()["parties"] == ["An agreement needs at least two parties."]
+    assert english.json()["organizations"] == ["An agreement needs at least two parties."]
     assert not Agreement.objects.exists()
 
 
@@ -78,7 +78,9 @@ def test_a_representative_cannot_draft_for_others(client, world):
     response = client.post(API, payload, content_type="application/json")
     assert response.status_code == 400
     with translation.override("fr"):
-        assert response.json()["parties"] == [translation.gettext("Your organisation must be one of the parties.")]
+        assert response.json()["organizations"] == [
+            translation.gettext("Your organisation must be one of the parties.")
+        ]
     assert not Agreement.objects.exists()
 
 

@@ -69,7 +69,7 @@ def test_the_administrator_names_only_organisations_of_the_rls(client, world):
     payload = {"title": "X", "kind": "service", "rls": world.rls.pk,
                "organizations": [world.org_a.pk, world.org_elsewhere.pk]}  # fmt: skip
     response = client.post(API, payload, content_type=JSON)
-    assert response.status_code == 400 and "parties" in response.json()
+    assert response.status_code == 400 and "organizations" in response.json()
     assert not Agreement.objects.exists()
 
 

@@ -143,7 +143,9 @@ def _ballot(o):
 
 
 def _stage(o):
-    return DemarcheStage.objects.filter(pk=o["stage"].pk).values("status", "start_date", "end_date", "deliverables").get()
+    return (
+        DemarcheStage.objects.filter(pk=o["stage"].pk).values("status", "start_date", "end_date", "deliverables").get()
+    )
 
 
 def _plan(o):
@@ -164,7 +166,8 @@ def _indicator(o):
 INSTANCE = {"name": "Table des aînés du Val", "kind": "table", "basis": "thematic", "level": "local", "rls": "RLS",
             "theme": "Aînés", "mandate": "Se concerter sur le vieillissement.", "is_public": True}  # fmt: skip
 LOCAL = {"name": "Comité d'action locale de Saint-Clément", "kind": "local_action_committee", "basis": "territorial",
-         "level": "local", "rls": "RLS", "territory": "TOWN", "parent": "COORDINATION", "opened_on": "2020-01-01"}  # fmt: skip
+         "level": "local", "rls": "RLS", "territory": "TOWN", "parent": "COORDINATION",
+         "opened_on": "2020-01-01"}  # fmt: skip
 MEMBER = {"organization": "ORG_B", "person": "PERSON_B", "role": "observer", "start_date": "2024-01-01"}
 MARCH = {"title": "Rencontre de mars", "location": "Salle municipale"}
 # The page asks for a day and two times; the API takes two instants (ISO 8601, here in Montreal's winter time).
@@ -226,8 +229,9 @@ CASES = {
         same_message=False,
     ),
     "delegation_add": Case(
-        "coordinator", ("concertation:delegation_add", "local", "member_a"), "post /memberships/{member_a}/delegations/",
-        {"to_instance": "ASSEMBLY", "start_date": "2024-09-01"}, read=_delegation,
+        "coordinator", ("concertation:delegation_add", "local", "member_a"),
+        "post /memberships/{member_a}/delegations/", {"to_instance": "ASSEMBLY", "start_date": "2024-09-01"},
+        read=_delegation,
     ),
     # Meetings -----------------------------------------------------------------------------------------------
     "meeting_in_the_past": Case(
