@@ -16,7 +16,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -75,14 +75,18 @@ def _user(serializer: serializers.Serializer):
 
 
 class ContactSerializer(serializers.ModelSerializer):
-    evidence = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="Attachments (signed pages) proving the signature."
-    )
+    evidence = serializers.SerializerMethodField(help_text="Attachments (signed pages) proving the signature.")
 
     class Meta:
         model = PartyContact
         fields = ["id", "party", "person", "role", "signed_on", "recorded_by", "evidence"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_evidence(self, contact: PartyContact) -> list[int]:
+        # The list's prefetch leaves a plain list (a related manager per contact cost the list a third of its time).
+        prefetched = getattr(contact, "evidence_list", None)
+        return [a.pk for a in prefetched] if prefetched is not None else [a.pk for a in contact.evidence.all()]
 
 
 class PartySerializer(serializers.ModelSerializer):
@@ -325,7 +329,8 @@ class AgreementViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        contacts = PartyContact.objects.prefetch_related("evidence")
+        evidence = Prefetch("evidence", queryset=Attachment.objects.only("pk", "contact_id"), to_attr="evidence_list")
+        contacts = PartyContact.objects.prefetch_related(evidence)
         parties = Party.objects.prefetch_related(Prefetch("contacts", queryset=contacts))
         return (
             agreements_for(self.request.user)
