@@ -7,10 +7,10 @@ from typing import Protocol
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django_htmx.middleware import HtmxDetails
 
 from core import audit
@@ -30,11 +30,6 @@ class HasPage(Protocol):
     """What a form page goes back to: an object with its own page."""
 
     def get_absolute_url(self) -> str: ...
-
-
-def get_visible(queryset: QuerySet, pk: int):
-    """The object if it is among what the user may see (their scoped queryset), else 404: nothing is said of it."""
-    return get_object_or_404(queryset, pk=pk)
 
 
 def list_page(request: HtmxRequest, filterset, template: str, partial: str, extra: dict) -> HttpResponse:
