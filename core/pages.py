@@ -51,29 +51,34 @@ def show_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def error_status(form: Form, error: ValidationError | None = None) -> int:
+def error_status(error: ValidationError | None = None) -> int:
     return 409 if isinstance(error, Conflict) else 400
 
 
 def form_page(
-    request: HttpRequest, form: Form, *, title: str, back: HasPage, save: Callable, success: str,
-    template: str = "form.html", extra: dict | None = None,
+    request: HttpRequest, form: Form, *, title: str, back: HasPage | None, save: Callable, success: str,
+    template: str = "form.html", extra: dict | None = None, next_url: str | None = None,
+    cancel_url: str | None = None, to_result: bool = False,
 ) -> HttpResponse:  # fmt: skip
-    """Validate, call the action, say so and go back; a refusal shows next to its field (400, or 409 when the
-    object's state refuses it) and nothing is written (the actions are atomic)."""
+    """Validate, call the action, say so and go on (to `next_url`, to what the action returns with
+    `to_result`, else back); a refusal shows next to its field (400, or 409 when the object's state refuses it)
+    and nothing is written (the actions are atomic)."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
             try:
-                save(form.cleaned_data)
+                result = save(form.cleaned_data)
             except ValidationError as error:
                 show_errors(form, error)
-                status = error_status(form, error)
+                status = error_status(error)
             else:
                 messages.success(request, success)
-                return redirect(back)
-    context = {"form": form, "title": title, "object": back, "cancel_url": back.get_absolute_url(), **(extra or {})}
+                if next_url:
+                    return redirect(next_url)
+                return redirect(result if to_result and hasattr(result, "get_absolute_url") else back)
+    cancel = cancel_url or (back.get_absolute_url() if back is not None else None)
+    context = {"form": form, "title": title, "object": back, "cancel_url": cancel, **(extra or {})}
     return render(request, template, context, status=status)
 
 

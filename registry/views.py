@@ -149,7 +149,7 @@ def create_page(
                 created = save(form.cleaned_data)
             except ValidationError as error:
                 show_errors(form, error)
-                status = error_status(form, error)
+                status = error_status(error)
             else:
                 messages.success(request, success(created))
                 return redirect(created)
@@ -209,7 +209,7 @@ def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
             actions.add_funding_line(request.user, org, form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
-            status = error_status(form, error)
+            status = error_status(error)
         else:
             messages.success(request, _("Funding line added."))
             return redirect("registry:organization_detail", pk=org.pk)
@@ -354,7 +354,7 @@ def affiliation_add(request: HttpRequest, pk: int) -> HttpResponse:
             actions.add_affiliation(request.user, person, form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
-            status = error_status(form, error)
+            status = error_status(error)
         else:
             messages.success(request, _("Affiliation added."))
             return redirect("registry:person_detail", pk=person.pk)
@@ -374,7 +374,7 @@ def affiliation_end(request: HttpRequest, pk: int, affiliation_pk: int) -> HttpR
             actions.end_affiliation(request.user, affiliation, form.cleaned_data["end_date"])
         except ValidationError as error:
             show_errors(form, error)
-            status = error_status(form, error)
+            status = error_status(error)
         else:
             messages.success(request, _("Affiliation ended."))
             return redirect("registry:person_detail", pk=person.pk)

@@ -42,7 +42,7 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
                 agreement = actions.create_agreement(request.user, form.cleaned_data)
             except ValidationError as error:
                 show_errors(form, error)
-                status = error_status(form, error)
+                status = error_status(error)
             else:
                 messages.success(request, _("Draft created. Write its sections, then open the negotiation."))
                 return redirect(agreement)
@@ -187,7 +187,7 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
             context = _detail_context(request, agreement)
             missing = getattr(error, "missing_sections", [])
             context.update({"transition_form": form, "refusal": error.messages, "refused_missing": missing})
-            return render(request, "agreements/agreement_detail.html", context, status=error_status(form, error))
+            return render(request, "agreements/agreement_detail.html", context, status=error_status(error))
         agreement.refresh_from_db()
         messages.success(request, _("The agreement is now “%(status)s”.") % {"status": agreement.get_status_display()})
         return redirect(agreement)

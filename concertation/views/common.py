@@ -1,6 +1,7 @@
 """Helpers shared by the concertation views."""
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from concertation.models import Instance
 from concertation.rules import instances_for
 from core.errors import error_dict
-from core.pages import error_status, show_errors
+from core.pages import error_status, form_page
 
 
 def get_instance(request: HttpRequest, pk: int, manage: bool = False) -> Instance:
@@ -32,7 +33,7 @@ def refused(request: HttpRequest, error: ValidationError, back: Model, back_url:
         "reasons": error.messages, "refused_fields": error_dict(error, NON_FIELD_ERRORS), "back": back,
         "back_url": back_url or back.get_absolute_url(),
     }  # fmt: skip
-    return render(request, "concertation/refused.html", context, status=error_status(None, error))
+    return render(request, "concertation/refused.html", context, status=error_status(error))
 
 
 def run(
@@ -60,25 +61,5 @@ def form_errors(form) -> ValidationError:
     return ValidationError({field: said(field, errors) for field, errors in form.errors.items()})
 
 
-def save_page(
-    request: HttpRequest, form, *, title: str, back: Model | None, save: Callable[[dict], Any], success: str,
-    next_url: str | None = None, cancel_url: str | None = None, template: str = "form.html",
-    extra: dict | None = None,
-) -> HttpResponse:  # fmt: skip
-    """core.pages.form_page, going on to `next_url` or to what the action returns (a new instance, meeting…):
-    a refusal shows next to its field, 400 (409 when the object's state refuses it), nothing written."""
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                obj = save(form.cleaned_data)
-            except ValidationError as error:
-                show_errors(form, error)
-                status = error_status(form, error)
-            else:
-                messages.success(request, success)
-                return redirect(next_url or (obj if hasattr(obj, "get_absolute_url") else back))
-    cancel = cancel_url or (back.get_absolute_url() if back is not None else None)
-    context = {"form": form, "title": title, "object": back, "cancel_url": cancel, **(extra or {})}
-    return render(request, template, context, status=status)
+# A form page that goes on to what the action returns (a new instance, meeting…).
+save_page = partial(form_page, to_result=True)
