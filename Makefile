@@ -21,9 +21,12 @@ migrate: $(STAMP)
 demo: system-deps migrate
 	$(PY) manage.py load_demo --if-empty
 
+# The web server and one background worker beside it (survey e-mails, reports: docs/deployment.md, "Background
+# tasks"); Ctrl-C stops both. The worker has no request to take the site's address from: SITE_URL gives it.
 run: demo
-	@echo "Maillage on http://$(HOST):$(PORT)/"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Maillage on http://$(HOST):$(PORT)/ (with a background worker: manage.py db_worker)"
+	@export SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}"; $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' INT TERM EXIT; $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium for the browser tests; installed once, never downloaded by the test tools.
 chromium:

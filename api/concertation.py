@@ -1,4 +1,4 @@
-"""/api/v1 endpoints of the concertation module: instances, memberships and delegations.
+"""/api/v1 endpoints of the concertation module: instances (and their context timeline), memberships and delegations.
 
 Serializers shape the input and offer the objects the user may pick; the actions (concertation.actions) check
 the permission and the scope of every object named, and api.errors turns their refusals into 400/403/409.
@@ -6,17 +6,19 @@ the permission and the scope of every object named, and api.errors turns their r
 
 from django.db import transaction
 from django.db.models import Model, Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.views import Pagination
 from concertation.actions import instances as instance_actions
+from concertation.actions import timeline as timeline_actions
 from concertation.diagnosis import bourque_for
 from concertation.filters import InstanceFilter, MembershipFilter
-from concertation.models import Delegation, Instance, Membership
+from concertation.models import ContextEvent, Delegation, Instance, Membership
 from concertation.models.instances import BourqueType
 from concertation.rules import instances_for
 from registry import rules as registry_rules
@@ -61,7 +63,7 @@ class InstanceSerializer(ScopedSerializer):
         fields = [
             "id", "name", "kind", "basis", "level", "territory", "theme", "parent", "bourque_type", "bourque_reason",
             "rls", "mandate", "support_organization", "secretariat_organization", "is_public", "opened_on",
-            "closed_on", "bourque_override", "bourque_override_reason",
+            "closed_on", "bourque_override", "bourque_override_reason", "bourque_object",
         ]  # fmt: skip
         # The model's constraints are checked by the actions, with their messages on their fields.
         validators = []
@@ -90,7 +92,9 @@ class MembershipSerializer(ScopedSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "instance", "organization", "person", "role", "start_date", "end_date"]
+        fields = [
+            "id", "instance", "organization", "person", "role", "start_date", "end_date", "exit_reason", "exit_note"
+        ]  # fmt: skip
         validators = []
 
 
@@ -115,11 +119,69 @@ class DelegationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InstanceViewSet(viewsets.ModelViewSet):
+class ContextEventSerializer(serializers.ModelSerializer):
+    whole_rls = serializers.BooleanField(
+        default=False,
+        help_text="On creation: an event of the whole RLS (shown on each of its instances) rather than of this "
+        "instance alone; only the RLS's coordinators record one. Ignored on a change: an event stays where it was "
+        "recorded.",
+    )
+
+    class Meta:
+        model = ContextEvent
+        fields = ["id", "rls", "instance", "whole_rls", "date", "kind", "title", "description", "created_at"]
+        read_only_fields = ["id", "rls", "instance", "created_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if isinstance(self.instance, Model):
+            fields["whole_rls"].read_only = True
+        return fields
+
+
+class MembershipExitSerializer(serializers.ModelSerializer):
+    membership = serializers.IntegerField(source="pk", read_only=True)
+    date = serializers.DateField(source="end_date", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["membership", "date", "organization", "organization_name", "exit_reason", "exit_note"]
+        read_only_fields = fields
+
+
+class TimelineEntrySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(
+        choices=["event", "exit"], help_text="A context event, or a member organisation's exit."
+    )
+    date = serializers.DateField()
+    event = ContextEventSerializer(allow_null=True, help_text="The event (for an entry of type `event`).")
+    exit = MembershipExitSerializer(allow_null=True, help_text="The exit (for an entry of type `exit`).")
+
+
+def timeline_of(instance: Instance) -> list[dict]:
+    """The instance's events and its RLS's, and the exits of its members, in date order (events first on a day)."""
+    events = [
+        {"type": "event", "date": event.date, "event": event, "exit": None, "key": (0, event.pk)}
+        for event in ContextEvent.objects.for_instance(instance)
+    ]
+    exits = [
+        {"type": "exit", "date": membership.end_date, "event": None, "exit": membership, "key": (1, membership.pk)}
+        for membership in instance.memberships.exits().select_related("organization")
+    ]
+    return sorted(events + exits, key=lambda entry: (entry["date"], entry["key"]))
+
+
+class InstanceViewSet(
+    mixins.CreateModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):  # fmt: skip
+    """An instance is not deleted (it is closed); DELETE removes one of its context events."""
+
     serializer_class = InstanceSerializer
     pagination_class = Pagination
     filterset_class = InstanceFilter
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         today = timezone.localdate()
@@ -151,6 +213,46 @@ class InstanceViewSet(viewsets.ModelViewSet):
             reason = instance.bourque_override_reason if override[1] is None else override[1]
             instance_actions.override_bourque_type(self.request.user, instance, chosen, reason)
         serializer.instance = instance
+
+    # Context timeline ---------------------------------------------------------------------------------------
+
+    def _event(self, instance: Instance, event_id) -> ContextEvent:
+        return get_object_or_404(ContextEvent.objects.for_instance(instance), pk=event_id)
+
+    @extend_schema(request=None, responses={200: TimelineEntrySerializer(many=True)})
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def timeline(self, request, pk=None, **kwargs) -> Response:
+        """The context of the participation curve: the events of the instance and of its whole RLS, and the exits
+        of its members (date, organisation, reason), in date order."""
+        entries = timeline_of(self.get_object())
+        return Response(TimelineEntrySerializer(entries, many=True).data)
+
+    @extend_schema(request=ContextEventSerializer, responses={201: ContextEventSerializer})
+    @timeline.mapping.post
+    def add_timeline_event(self, request, pk=None, **kwargs) -> Response:
+        """Record a context event of the instance (or, with `whole_rls`, of its whole RLS): its coordinators."""
+        instance = self.get_object()
+        body = ContextEventSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = timeline_actions.event_data(instance, body.validated_data)
+        event = timeline_actions.add_context_event(request.user, data)
+        return Response(ContextEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ContextEventSerializer, responses={200: ContextEventSerializer})
+    @action(detail=True, methods=["patch"], url_path=r"timeline/(?P<event_id>\d+)", filterset_class=None)
+    def timeline_event(self, request, pk=None, event_id=None, **kwargs) -> Response:
+        """Change the date, kind, title or description of an event shown on this instance's timeline."""
+        event = self._event(self.get_object(), event_id)
+        body = ContextEventSerializer(event, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        event = timeline_actions.update_context_event(request.user, event, dict(body.validated_data))
+        return Response(ContextEventSerializer(event).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @timeline_event.mapping.delete
+    def delete_timeline_event(self, request, pk=None, event_id=None, **kwargs) -> Response:
+        timeline_actions.delete_context_event(request.user, self._event(self.get_object(), event_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MembershipViewSet(viewsets.ModelViewSet):

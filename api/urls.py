@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import agreements, concertation, errors, meetings, plans, priorities, views
+from api import agreements, concertation, errors, evaluation, meetings, plans, priorities, views
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
@@ -16,6 +16,9 @@ router.register("priority-exercises", priorities.PriorityExerciseViewSet, basena
 router.register("action-plans", plans.ActionPlanViewSet, basename="action-plan")
 router.register("demarches", plans.DemarcheViewSet, basename="demarche")
 router.register("agreements", agreements.AgreementViewSet, basename="agreement")
+router.register("instruments", evaluation.InstrumentViewSet, basename="instrument")
+router.register("campaigns", evaluation.CampaignViewSet, basename="campaign")
+router.register("responses", evaluation.ResponseViewSet, basename="response")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from concertation import rules as scope
-from concertation.models import Instance, Membership
+from concertation.models import ContextEvent, Instance, Membership
 from concertation.models.instances import BourqueType
 from core.forms import DateInput
 from registry.models import Organization, Territory
@@ -36,6 +36,7 @@ class InstanceForm(InputForm):
         fields = [
             "name", "kind", "basis", "theme", "level", "rls", "territory", "parent", "mandate",
             "support_organization", "secretariat_organization", "is_public", "opened_on", "closed_on",
+            "bourque_object",
         ]  # fmt: skip
         widgets = {"mandate": forms.Textarea(attrs={"rows": 4}), "opened_on": DateInput(), "closed_on": DateInput()}
 
@@ -66,13 +67,19 @@ class BourqueOverrideForm(forms.Form):
 
 
 class MembershipForm(InputForm):
+    EXIT_FIELDS = ("exit_reason", "exit_note")
+
     class Meta:
         model = Membership
-        fields = ["organization", "person", "role", "start_date", "end_date"]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        fields = ["organization", "person", "role", "start_date", "end_date", "exit_reason", "exit_note"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "exit_note": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"exit_reason": _("When the membership ends: why the organisation left.")}
 
-    def __init__(self, *args, instance_obj: Instance, **kwargs):
+    def __init__(self, *args, instance_obj: Instance, with_exit: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_exit:  # the short form of the instance page adds a current member
+            for name in self.EXIT_FIELDS:
+                del self.fields[name]
         # The instance draws on its RLS's registry; the person must be affiliated with the chosen organisation.
         orgs = _kept(
             scope.organizations_of(instance_obj).filter(archived_at__isnull=True), self.instance.organization_id
@@ -92,3 +99,21 @@ class DelegationForm(forms.Form):
         self.source = source
         choices = scope.instances_for(user).filter(rls_id=source.instance.rls_id).exclude(pk=source.instance_id)
         self.fields["to_instance"].queryset = choices.order_by("name")
+
+
+class ContextEventForm(InputForm):
+    whole_rls = forms.BooleanField(
+        label=_("An event of the whole RLS"), required=False,
+        help_text=_("It then shows on every instance of the RLS. Leave unticked for an event of this instance only."),
+    )  # fmt: skip
+
+    class Meta:
+        model = ContextEvent
+        fields = ["date", "kind", "title", "description", "whole_rls"]
+        widgets = {"date": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, whole_rls_allowed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offered to the RLS's coordinators only; an event, once recorded, stays where it is.
+        if self.instance.pk or not whole_rls_allowed:
+            del self.fields["whole_rls"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,9 +27,21 @@ WARN = "#8a4b00"
 GRID = "#c9d1d9"
 MUTED = "#4a5560"
 INK = "#1b1f24"
+PAPER = "#ffffff"
 FONT = "system-ui, sans-serif"
 
 Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A dated event drawn over a column chart: in the column labelled `slot` (a year), at `position` (0 to 1) across
+    it, numbered in order; `label` is said by its tooltip and the chart's description, and the page lists the
+    markers under the chart with their numbers."""
+
+    slot: str
+    position: float
+    label: str
 
 
 @dataclass
@@ -42,6 +54,7 @@ class Chart:
     value_header: str
     rows: list[tuple[str, str]] = field(default_factory=list)
     caption: str = ""
+    markers: list[Marker] = field(default_factory=list)
 
     def __html__(self) -> str:
         return render_to_string("core/chart.html", {"chart": self})
@@ -124,9 +137,15 @@ def bar_chart(
     unit: str = "",
     width: int = 720,
     height: int = 280,
+    markers: Sequence[Marker] = (),
+    notes: Mapping[str, tuple[str, str]] | None = None,
 ) -> Chart:
-    """Vertical bars, one per (label, value), values written above the bars; `highlight` labels in orange."""
-    return _columns(points, title, label_header, value_header, highlight, decimals, unit, width, height, line=False)
+    """Vertical bars, one per (label, value), values written above the bars; `highlight` labels in orange.
+    `markers`: dated events drawn over the columns; `notes`: label → (short text written under it, its tooltip)."""
+    return _columns(
+        points, title, label_header, value_header, highlight, decimals, unit, width, height, line=False,
+        markers=markers, notes=notes or {},
+    )  # fmt: skip
 
 
 def line_chart(
@@ -140,16 +159,65 @@ def line_chart(
     unit: str = "",
     width: int = 720,
     height: int = 280,
+    markers: Sequence[Marker] = (),
+    notes: Mapping[str, tuple[str, str]] | None = None,
 ) -> Chart:
-    """A line through the points (labels evenly spaced), each point marked and its value written."""
-    return _columns(points, title, label_header, value_header, highlight, decimals, unit, width, height, line=True)
+    """A line through the points (labels evenly spaced), each point marked and its value written (`markers` and
+    `notes` as for bar_chart)."""
+    return _columns(
+        points, title, label_header, value_header, highlight, decimals, unit, width, height, line=True,
+        markers=markers, notes=notes or {},
+    )  # fmt: skip
 
 
-def _columns(points, title, label_header, value_header, highlight, decimals, unit, width, height, line) -> Chart:
+MARKER_ROWS = (12, 30)  # two rows of numbered circles, so that events close in time stay readable
+NOTE_HEIGHT = 18
+
+
+def _markers(parts: list[str], markers: Sequence[Marker], slots: dict[str, int], geometry: tuple) -> None:
+    """Each marker: a dashed line down the plot at its date and a numbered circle above it, its label in a tooltip."""
+    left, slot, top, bottom = geometry
+    last_x = dict.fromkeys(MARKER_ROWS, -1000.0)
+    for number, marker in enumerate(markers, start=1):
+        x = left + slot * (slots[marker.slot] + min(max(marker.position, 0.0), 1.0))
+        row = next((r for r in MARKER_ROWS if x - last_x[r] >= 18), MARKER_ROWS[number % 2])
+        last_x[row] = x
+        parts.append(
+            f"<g><title>{number}. {escape(marker.label)}</title>"
+            f'<line x1="{x:.1f}" y1="{row + 8}" x2="{x:.1f}" y2="{bottom}" stroke="{WARN}" stroke-width="1.5" '
+            f'stroke-dasharray="4 3"/>'
+            f'<circle cx="{x:.1f}" cy="{row}" r="8" fill="{WARN}"/>'
+            f'<text x="{x:.1f}" y="{row + 4}" text-anchor="middle" font-size="11" fill="{PAPER}">{number}</text></g>'
+        )
+
+
+def _notes(parts: list[str], notes: Mapping[str, tuple[str, str]], centres: dict[str, float], y: float) -> None:
+    for label, (text, tip) in notes.items():
+        parts.append(
+            f'<text x="{centres[label]:.1f}" y="{y:.1f}" text-anchor="middle" font-size="11" fill="{WARN}">'
+            f"{escape(text)}<title>{escape(tip)}</title></text>"
+        )
+
+
+def _said(points, decimals: int, unit: str, markers: Sequence[Marker], notes: Mapping[str, tuple[str, str]]) -> str:
+    """The description read by screen readers: the values, then the notes and the markers."""
+    said = [_describe(points, decimals, unit)]
+    said += [tip for _, tip in notes.values()]
+    said += [f"{number}. {marker.label}" for number, marker in enumerate(markers, start=1)]
+    return ". ".join(said)
+
+
+def _columns(
+    points, title, label_header, value_header, highlight, decimals, unit, width, height, line, markers=(), notes=None
+) -> Chart:
     points = [(str(label), value or 0) for label, value in points]
-    chart_id = _chart_id(title, points)
-    parts = _open(chart_id, width, height, title, _describe(points, decimals, unit))
-    left, right, top, bottom = 56, width - 12, 22, height - 30
+    slots = {label: i for i, (label, _) in enumerate(points)}
+    markers = [marker for marker in markers if marker.slot in slots]
+    notes = {label: note for label, note in (notes or {}).items() if label in slots}
+    height += NOTE_HEIGHT if notes else 0
+    chart_id = _chart_id(title, [points, [m.label for m in markers], sorted(notes)] if markers or notes else points)
+    parts = _open(chart_id, width, height, title, _said(points, decimals, unit, markers, notes))
+    left, right, top, bottom = 56, width - 12, 44 if markers else 22, height - 30 - (NOTE_HEIGHT if notes else 0)
     plot_w, plot_h = right - left, bottom - top
     maximum = max((float(v) for _, v in points), default=0)
     step = nice_step(maximum)
@@ -189,6 +257,8 @@ def _columns(points, title, label_header, value_header, highlight, decimals, uni
         parts.append(f'<polyline points="{path}" fill="none" stroke="{BRAND}" stroke-width="2.5"/>')
     parts.extend(marks)
     parts.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="{MUTED}" stroke-width="1"/>')
+    _markers(parts, markers, slots, (left, slot, top, bottom))
+    _notes(parts, notes, {label: x for (label, _), (x, _) in zip(points, coords, strict=True)}, bottom + 34)
     parts.append("</svg>")
     return Chart(
         title=title,
@@ -196,6 +266,7 @@ def _columns(points, title, label_header, value_header, highlight, decimals, uni
         label_header=label_header,
         value_header=value_header,
         rows=_table_rows(points, decimals),
+        markers=list(markers),
     )
 
 

@@ -56,10 +56,12 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_tasks",
     "core",
     "registry",
     "concertation",
     "agreements",
+    "evaluation",
     "api",
     "demo",
 ]
@@ -84,6 +86,26 @@ MIDDLEWARE = [
 if env_bool("MAILLAGE_QUERY_COUNT_HEADER", False):
     # Benchmarks only: report the number of SQL queries of each response in a header.
     MIDDLEWARE.insert(0, "core.middleware.QueryCountHeaderMiddleware")
+
+# Background tasks (docs/deployment.md, "Background tasks"): Django's tasks API through the django-tasks backport.
+# By default the jobs wait in the database and `manage.py db_worker` runs them (make run starts one beside the
+# server). MAILLAGE_TASKS=rq puts them in Redis for workers on several machines: `pip install django-tasks-rq`, then
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job default` on each; the backend is imported only
+# when chosen.
+TASKS_BACKEND = os.environ.get("MAILLAGE_TASKS", "database")
+if TASKS_BACKEND == "rq":
+    # Its own Redis database: Django's cache.clear() empties the whole database the cache is in.
+    TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL") or os.environ.get("REDIS_URL")
+    if not TASKS_REDIS_URL:
+        raise ImproperlyConfigured("MAILLAGE_TASKS=rq needs TASKS_REDIS_URL or REDIS_URL.")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    INSTALLED_APPS += ["django_tasks_db"]
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured("MAILLAGE_TASKS is 'database' (the default) or 'rq'.")
 
 ROOT_URLCONF = "maillage.urls"
 WSGI_APPLICATION = "maillage.wsgi.application"
@@ -201,6 +223,12 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Maillage <no-reply@maillage.local>")
+# The site's address for links in mail sent outside a request (a task, a cron command): core.mail.absolute_url.
+# In production it defaults to the first host served, over HTTPS.
+_SITE_HOST = next((host for host in ALLOWED_HOSTS if not host.startswith((".", "*"))), "")
+SITE_URL = os.environ.get(
+    "SITE_URL", (f"https://{_SITE_HOST}" if _SITE_HOST else "") if PRODUCTION else "http://127.0.0.1:8000"
+)
 
 # Security headers. Content-Security-Policy: no inline script, no third-party origin.
 CONTENT_SECURITY_POLICY = {

@@ -37,6 +37,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("concertation/", include("concertation.urls")),
     path("agreements/", include("agreements.urls")),
+    path("evaluation/", include("evaluation.urls")),
     path("public/agreements/<int:pk>/", agreement_views.public_agreement, name="public_agreement"),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),

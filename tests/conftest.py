@@ -183,3 +183,9 @@ def routes() -> list[Route]:
     from django.urls import get_resolver
 
     return list(_walk(get_resolver().url_patterns, "", ""))
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run inside the test, when enqueued (a failure is recorded on the result, not raised)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}

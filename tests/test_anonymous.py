@@ -25,6 +25,9 @@ ALLOW_LIST = {
     "api-not-found": "any address under /api/v1/ that names no operation: a JSON 404 for everyone, saying nothing",
     "api-schema": "the OpenAPI schema documents the API, no data",
     "api-docs": "the API documentation page, no data",
+    "evaluation:respond": "a survey answered through a personal link, without an account: the link (an HMAC of "
+    "256 bits) is the credential, a wrong one answers 404",
+    "response-list": "idem through the API (POST /api/v1/responses/)",
     "admin:login": "the administration sign-in page",
     "admin:logout": "signing out of the administration when not signed in sends to its index, then to sign-in",
 }

@@ -38,9 +38,11 @@ def targets(world) -> dict[str, dict[str, list]]:
     line = world.org_a.funding_lines.get().pk
     affiliation = world.person_a.affiliations.get().pk
     common = {"format": ["json"], "kind": ["organizations"], "line_pk": [line], "affiliation_pk": [affiliation]}
+    concertation = concertation_targets(world, common)
     return (
         agreement_targets(world, common)
-        | concertation_targets(world, common)
+        | concertation
+        | evaluation_targets(world, common, concertation["instances"]["pk"][0])
         | {
             "organi": {**common, "pk": [world.org_a.pk], "id": [world.org_a.pk], "object_id": [world.org_a.pk]},
             "funding": {**common, "pk": [world.org_a.pk]},
@@ -80,7 +82,14 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
     membership = actions.add_membership(
         world.admin, instance, {"organization": world.org_a, "start_date": datetime.date(2020, 1, 1)}
     )
-    ids = {**common, "pk": [instance.pk], "id": [instance.pk], "membership_pk": [membership.pk]}
+    from concertation.actions import timeline
+
+    event = timeline.add_context_event(world.admin, {
+        "rls": world.rls, "instance": instance, "date": datetime.date(2021, 4, 1), "kind": "other",
+        "title": "Événement de A",
+    })  # fmt: skip
+    ids = {**common, "pk": [instance.pk], "id": [instance.pk], "membership_pk": [membership.pk],
+           "event_pk": [event.pk], "event_id": [event.pk]}  # fmt: skip
     start = timezone.now() + datetime.timedelta(days=7)
     meeting = meeting_actions.schedule_meeting(
         world.admin,
@@ -130,6 +139,29 @@ def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:
         "agenda": {**common, "pk": [item.pk]},
         "decisions": {**common, "pk": [decision.pk]},
         "follow": {**common, "pk": [follow_up.pk]},
+    }
+
+
+def evaluation_targets(world, common: dict, instance_pk: int) -> dict[str, dict[str, list]]:
+    """A campaign sent to A's private instance, and an instrument adapted for the RLS (read by its coordinators and
+    analysts, not by the representatives)."""
+    import datetime
+
+    from concertation.models import Instance
+    from evaluation.actions import campaigns, instruments
+    from evaluation.models import Instrument, Item
+
+    shipped = Instrument.objects.filter(rls__isnull=True).order_by("pk").first()
+    copy = instruments.copy_instrument(world.admin, shipped, world.rls)
+    item = Item.objects.filter(section__instrument=copy).first()
+    campaign = campaigns.create_campaign(world.admin, {
+        "title": "Sondage de A", "instrument": copy, "instances": [Instance.objects.get(pk=instance_pk)],
+        "opens_on": datetime.date(2026, 1, 1), "closes_on": datetime.date(2026, 2, 1),
+    })  # fmt: skip
+    return {
+        "evaluation/items": {**common, "pk": [item.pk]},
+        "instruments": {**common, "pk": [copy.pk], "id": [copy.pk], "item_id": [item.pk]},
+        "campaigns": {**common, "pk": [campaign.pk], "id": [campaign.pk]},
     }
 
 

@@ -34,6 +34,9 @@ WRITES = {
     "concertation:membership_add": ["POST /api/v1/memberships/"],
     "concertation:membership_edit": ["PATCH /api/v1/memberships/{}/"],
     "concertation:delegation_add": ["POST /api/v1/memberships/{}/delegations/"],
+    "concertation:context_event_add": ["POST /api/v1/instances/{}/timeline/"],
+    "concertation:context_event_edit": ["PATCH /api/v1/instances/{}/timeline/{}/"],
+    "concertation:context_event_delete": ["DELETE /api/v1/instances/{}/timeline/{}/"],
     "concertation:meeting_create": ["POST /api/v1/meetings/"],
     "concertation:meeting_edit": ["PATCH /api/v1/meetings/{}/"],
     "concertation:meeting_convene": ["POST /api/v1/meetings/{}/convene/"],
@@ -96,6 +99,18 @@ WRITES = {
     "agreements:report_submit": ["POST /api/v1/agreements/{}/reports/{}/submit/"],
     "agreements:attachment_add": ["POST /api/v1/agreements/{}/attachments/"],
     "agreements:attachment_delete": ["DELETE /api/v1/agreements/{}/attachments/{}/"],
+    "evaluation:instrument_copy": ["POST /api/v1/instruments/{}/copy/"],
+    "evaluation:instrument_edit": ["PATCH /api/v1/instruments/{}/"],
+    "evaluation:item_add": ["POST /api/v1/instruments/{}/items/"],
+    "evaluation:item_edit": ["PATCH /api/v1/instruments/{}/items/{}/"],
+    "evaluation:item_delete": ["DELETE /api/v1/instruments/{}/items/{}/"],
+    "evaluation:campaign_create": ["POST /api/v1/campaigns/"],
+    "evaluation:campaign_edit": ["PATCH /api/v1/campaigns/{}/"],
+    "evaluation:campaign_remind": ["POST /api/v1/campaigns/{}/remind/"],
+    "evaluation:campaign_close": ["POST /api/v1/campaigns/{}/close/"],
+    "evaluation:campaign_release": ["POST /api/v1/campaigns/{}/release/"],
+    "evaluation:campaign_group_answer": ["POST /api/v1/campaigns/{}/group-answer/"],
+    "evaluation:respond": ["POST /api/v1/responses/"],
 }
 
 # Page-only writes, with the reason they have no API twin.
@@ -133,6 +148,9 @@ READS = {
     "agreements:agreement_list", "agreements:dashboard", "agreements:dependence", "agreements:agreement_detail",
     "agreements:version_detail", "agreements:version_diff", "agreements:agreement_history", "agreements:document",
     "agreements:attachment_download", "public_agreement",
+    "evaluation:instrument_list", "evaluation:instrument_detail", "evaluation:instrument_history",
+    "evaluation:campaign_list", "evaluation:campaign_detail", "evaluation:campaign_history",
+    "evaluation:campaign_results", "evaluation:campaign_results_csv",
 }  # fmt: skip
 
 

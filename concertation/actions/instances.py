@@ -16,9 +16,9 @@ from registry.models import Territory
 
 INSTANCE_FIELDS = [
     "name", "kind", "mandate", "basis", "theme", "territory", "rls", "level", "parent",
-    "support_organization", "secretariat_organization", "is_public", "opened_on", "closed_on",
+    "support_organization", "secretariat_organization", "is_public", "opened_on", "closed_on", "bourque_object",
 ]  # fmt: skip
-MEMBERSHIP_FIELDS = ["organization", "person", "role", "start_date", "end_date"]
+MEMBERSHIP_FIELDS = ["organization", "person", "role", "start_date", "end_date", "exit_reason", "exit_note"]
 
 
 def check_parent(instance: Instance, parent: Instance | None) -> None:
@@ -112,6 +112,12 @@ def _check_membership(membership: Membership) -> None:
     if person is not None and not person.affiliations.filter(organization_id=membership.organization_id).exists():
         raise ValidationError({"person": _("This person is not affiliated with the organisation.")})
     guard.check_dates(membership.start_date, membership.end_date)
+    if membership.end_date is None:
+        # The reason of an exit is said when the membership ends: without its date the curve cannot place it.
+        if membership.exit_reason:
+            raise ValidationError({"exit_reason": _("An exit reason needs the end date of the membership.")})
+        if membership.exit_note.strip():
+            raise ValidationError({"exit_note": _("A note on the exit needs the end date of the membership.")})
     membership.full_clean()
 
 
@@ -126,17 +132,25 @@ def add_membership(acting_user, instance: Instance, data: dict[str, Any]) -> Mem
     return membership
 
 
+def _membership_summary(membership: Membership) -> list[str]:
+    return [
+        str(membership),
+        membership.role,
+        str(membership.end_date or ""),
+        membership.exit_reason,
+        membership.exit_note,
+    ]
+
+
 @transaction.atomic
 def update_membership(acting_user, membership: Membership, data: dict[str, Any]) -> Membership:
     guard.require(acting_user, "concertation.change_instance", membership.instance)
-    before = str(membership), membership.role, str(membership.end_date or "")
+    before = _membership_summary(membership)
     apply(membership, MEMBERSHIP_FIELDS, data)
     _check_membership(membership)
     membership.save()
-    after = str(membership), membership.role, str(membership.end_date or "")
-    audit.record(
-        acting_user, AuditEvent.Action.UPDATE, membership.instance, {"membership": [list(before), list(after)]}
-    )
+    after = _membership_summary(membership)
+    audit.record(acting_user, AuditEvent.Action.UPDATE, membership.instance, {"membership": [before, after]})
     return membership
 
 

@@ -1,4 +1,4 @@
-from concertation.models.instances import Delegation, Instance, Membership
+from concertation.models.instances import ContextEvent, Delegation, Instance, Membership
 from concertation.models.meetings import AgendaItem, Attendance, Decision, FollowUp, Meeting
 from concertation.models.plans import Action, ActionPlan, Demarche, DemarcheStage, Indicator, Objective
 from concertation.models.priorities import (
@@ -12,7 +12,7 @@ from concertation.models.priorities import (
 )
 
 __all__ = [
-    "Action", "ActionPlan", "AgendaItem", "Attendance", "Ballot", "BallotChoice", "Candidate", "Decision",
-    "Delegation", "Demarche", "DemarcheStage", "FollowUp", "Indicator", "Instance", "Meeting", "Membership",
+    "Action", "ActionPlan", "AgendaItem", "Attendance", "Ballot", "BallotChoice", "Candidate", "ContextEvent",
+    "Decision", "Delegation", "Demarche", "DemarcheStage", "FollowUp", "Indicator", "Instance", "Meeting", "Membership",
     "Objective", "PriorityExercise", "VotingRound", "Workshop", "WorkshopSelection",
 ]  # fmt: skip

@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,17 @@ class BourqueType(models.TextChoices):
     PLANIFICATION_ORIENTATION = "planification_orientation", _("Planning and orientation")
     OPERATIONNEL_PROGRAMME = "operationnel_programme", _("Operational, by programme")
     OPERATIONNEL_TERRITOIRE = "operationnel_territoire", _("Operational, by territory")
+
+
+class BourqueObject(models.TextChoices):
+    """What the partnership deals with: the "object" variable of Bourque's typology (domain.md §4)."""
+
+    NOT_SAID = "", _("Not said")
+    POPULATION = "population", _("The whole population of a territory")
+    PROGRAMME = "programme", _("A programme, problem or clientele")
+    PLANNING = "planning", _("Regional planning and orientations")
+    POLITICAL = "political", _("State / community relations: recognition, funding, evaluation")
+    AGREEMENT = "agreement", _("Following one agreement between its parties")
 
 
 class Instance(TimeStamped):
@@ -88,6 +100,11 @@ class Instance(TimeStamped):
         _("Bourque type (chosen)"), max_length=30, choices=BourqueType.choices, blank=True
     )
     bourque_override_reason = models.TextField(_("justification of the chosen type"), blank=True)
+    bourque_object = models.CharField(
+        _("object of the partnership"), max_length=20, choices=BourqueObject.choices, blank=True, default="",
+        help_text=_("What the partners deal with together: the whole population of a territory, one programme or "
+                    "clientele, regional planning, State–community relations, or one agreement."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("instance")
@@ -123,8 +140,32 @@ class MembershipQuerySet(models.QuerySet):
     def active_on(self, day) -> "MembershipQuerySet":
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
+    def exits(self) -> "MembershipQuerySet":
+        """Memberships that end (or ended), whatever the reason given."""
+        return self.filter(end_date__isnull=False)
+
+    def exits_by_year(self) -> models.QuerySet:
+        """Rows ``{"year", "exit_reason", "count"}`` by year of the end date, in one aggregate query."""
+        return (
+            self.exits()
+            .annotate(year=ExtractYear("end_date"))
+            .values("year", "exit_reason")
+            .annotate(count=Count("pk"))
+            .order_by("year", "exit_reason")
+        )
+
 
 class Membership(models.Model):
+    class ExitReason(models.TextChoices):
+        LEFT_BY_CHOICE = "left_by_choice", _("Withdrew by choice")
+        OVER_SOLICITATION = "over_solicitation", _("Too many concertations")
+        LOST_FUNDING = "lost_funding", _("Lost its funding")
+        MANDATE_ENDED = "mandate_ended", _("Mandate ended")
+        MERGER_OR_CLOSURE = "merger_or_closure", _("Merger or closure")
+        DISAGREEMENT = "disagreement", _("Disagreement")
+        STAFF_TURNOVER = "staff_turnover", _("Staff turnover")
+        OTHER = "other", _("Other")
+
     class Role(models.TextChoices):
         MEMBER = "member", _("Voting member")
         OBSERVER = "observer", _("Observer")
@@ -143,6 +184,9 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # Why a member left: the participation curve says why 44 members became fewer (domain.md §6).
+    exit_reason = models.CharField(_("exit reason"), max_length=30, choices=ExitReason.choices, blank=True)
+    exit_note = models.TextField(_("note on the exit"), blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -155,7 +199,12 @@ class Membership(models.Model):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="membership_end_after_start",
                 violation_error_message=_("The end date cannot be before the start date."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_reason="") | Q(end_date__isnull=False),
+                name="membership_exit_reason_needs_end",
+                violation_error_message=_("An exit reason needs the end date of the membership."),
+            ),
         ]
         indexes = [
             # Participation per year and the member list of an instance.
@@ -185,3 +234,62 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.instance} → {self.seat.instance}"
+
+
+class ContextEventQuerySet(models.QuerySet):
+    def for_instance(self, instance: Instance) -> "ContextEventQuerySet":
+        """The instance's own events and those of its whole RLS."""
+        return self.filter(Q(instance=instance) | Q(instance__isnull=True, rls_id=instance.rls_id))
+
+
+class ContextEvent(models.Model):
+    """A dated event that explains a concertation's course: a change of direction, a manager leaving, a ministerial
+    directive, the loss of the support mandate, a merger (domain.md §6: in the VES case, the CSSS's managers changed
+    in 2013 and the actors went from 44 down). Without an instance, it is an event of the whole RLS."""
+
+    class Kind(models.TextChoices):
+        CHANGE_OF_DIRECTION = "change_of_direction", _("Change of direction")
+        MANAGER_TURNOVER = "manager_turnover", _("Manager turnover")
+        MINISTERIAL_DIRECTIVE = "ministerial_directive", _("Ministerial directive")
+        LOST_MANDATE = "lost_mandate", _("Loss of the support mandate")
+        MERGER = "merger", _("Merger")
+        FUNDING_CHANGE = "funding_change", _("Change in funding")
+        OTHER = "other", _("Other")
+
+    rls = models.ForeignKey(
+        Territory, verbose_name=_("local services network (RLS)"), on_delete=models.PROTECT,
+        related_name="context_events", limit_choices_to={"kind": Territory.Kind.RLS},
+    )  # fmt: skip
+    instance = models.ForeignKey(
+        Instance, verbose_name=_("instance"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="context_events", help_text=_("Empty for an event of the whole RLS."),
+    )  # fmt: skip
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind of event"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("recorded on"), auto_now_add=True)
+
+    objects = ContextEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("context event")
+        verbose_name_plural = _("context events")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            # The context of an instance page and its participation curve: the RLS's events by date...
+            models.Index(fields=["rls", "date"], name="context_event_rls_date_idx"),
+            # ...and the instance's own.
+            models.Index(fields=["instance", "date"], name="context_event_inst_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} — {self.title}"
+
+    @property
+    def whole_rls(self) -> bool:
+        return self.instance_id is None

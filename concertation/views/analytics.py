@@ -1,5 +1,10 @@
-"""Participation analytics pages: an instance's participation over the years, attendance and turnover; the
-concertation load (hyperconcertation, domain.md §5) of a territory in a year."""
+"""Participation analytics pages: an instance's participation over the years (with its context events and the
+reasons members left), attendance and turnover; the concertation load (hyperconcertation, domain.md §5) of a
+territory in a year."""
+
+import calendar
+from collections import defaultdict
+from collections.abc import Sequence
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,11 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from concertation import analytics
 from concertation.forms_plans import LoadForm, load_territories_for
-from concertation.models import Instance
+from concertation.models import ContextEvent, Instance, Membership
 from concertation.views.common import get_instance
 from core import charts
 from registry.rules import scope_for
@@ -19,7 +25,49 @@ from registry.rules import scope_for
 TOP_ROWS = 100  # rows of each ranking shown on the load page; the totals count everyone
 
 
-def participation_chart(series: list[dict]) -> charts.Chart | None:
+def event_markers(events: list[ContextEvent]) -> list[charts.Marker]:
+    """Each event in its year's column, at its day of the year."""
+    markers = []
+    for event in events:
+        year = event.date.year
+        days = 366 if calendar.isleap(year) else 365
+        position = (event.date.timetuple().tm_yday - 0.5) / days
+        markers.append(charts.Marker(str(year), position, f"{event.date:%Y-%m-%d} — {event.title}"))
+    return markers
+
+
+def exits_by_year(instance: Instance) -> list[dict]:
+    """``[{"year", "count", "reasons": [(label, count), ...]}, ...]``: memberships that ended, by year and reason
+    (those with no reason given last, as "Not said")."""
+    labels = dict(Membership.ExitReason.choices)
+    years: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for row in Membership.objects.filter(instance=instance).exits_by_year():
+        years[row["year"]].append((row["exit_reason"], row["count"]))
+    result = []
+    for year, rows in sorted(years.items()):
+        rows.sort(key=lambda r: (r[0] == "", -r[1], r[0]))
+        reasons = [(str(labels[code]) if code else _("Not said"), count) for code, count in rows]
+        result.append({"year": year, "count": sum(count for _, count in rows), "reasons": reasons})
+    return result
+
+
+def exit_notes(exits: list[dict]) -> dict[str, tuple[str, str]]:
+    """Under each year's bar: how many left, and in its tooltip why."""
+    notes = {}
+    for row in exits:
+        said = ngettext("%(count)s exit", "%(count)s exits", row["count"]) % {"count": row["count"]}
+        reasons = "; ".join(
+            _("%(label)s: %(count)s") % {"label": label, "count": count} for label, count in row["reasons"]
+        )
+        notes[str(row["year"])] = (said, f"{row['year']} — {said} ({reasons})")
+    return notes
+
+
+def participation_chart(
+    series: list[dict], events: Sequence[ContextEvent] = (), exits: Sequence[dict] = ()
+) -> charts.Chart | None:
+    """Member organisations per year, the context events as numbered markers at their dates, and under each year
+    how many members left (why, in its tooltip): a reader sees why the members became fewer."""
     if not series:
         return None
     return charts.bar_chart(
@@ -27,7 +75,22 @@ def participation_chart(series: list[dict]) -> charts.Chart | None:
         title=_("Member organisations per year"),
         label_header=_("Year"),
         value_header=_("Organisations"),
+        markers=event_markers(list(events)),
+        notes=exit_notes(list(exits)),
     )
+
+
+def participation(instance: Instance) -> dict:
+    """The participation curve and what it shows: the series, the context events in date order, the exits."""
+    series = analytics.participation_by_year(instance)
+    events = list(ContextEvent.objects.for_instance(instance).order_by("date", "pk"))
+    years = {row["year"] for row in series}
+    on_chart = [event for event in events if event.date.year in years]
+    for number, event in enumerate(on_chart, start=1):
+        event.marker = number  # the number of its marker on the chart (the events outside its years have none)
+    exits = exits_by_year(instance)
+    chart = participation_chart(series, on_chart, exits)
+    return {"series": series, "chart": chart, "events": events, "exits": exits}
 
 
 def can_see_load(request: HttpRequest, instance: Instance) -> bool:
@@ -38,14 +101,7 @@ def can_see_load(request: HttpRequest, instance: Instance) -> bool:
 
 def instance_section(instance: Instance, request: HttpRequest) -> dict:
     """Context for this module's section of the instance page (templates/concertation/_instance_analytics.html)."""
-    series = analytics.participation_by_year(instance)
-    return {
-        "analytics_section": {
-            "chart": participation_chart(series),
-            "series": series,
-            "can_see_load": can_see_load(request, instance),
-        }
-    }
+    return {"analytics_section": {**participation(instance), "can_see_load": can_see_load(request, instance)}}
 
 
 def _year_param(request: HttpRequest) -> int | None:
@@ -57,7 +113,8 @@ def _year_param(request: HttpRequest) -> int | None:
 @require_GET
 def instance_analytics(request: HttpRequest, pk: int) -> HttpResponse:
     instance = get_instance(request, pk)
-    series = analytics.participation_by_year(instance)
+    curve = participation(instance)
+    series = curve["series"]
     year = _year_param(request)
     attendance = analytics.attendance_by_organization(instance, year=year)
     rated = [row for row in attendance if row["rate"] is not None]
@@ -75,8 +132,7 @@ def instance_analytics(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {
         "instance": instance,
-        "series": series,
-        "chart": participation_chart(series),
+        **curve,
         "attendance": attendance,
         "attendance_chart": attendance_chart,
         "turnover": analytics.turnover_by_year(instance),

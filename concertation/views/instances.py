@@ -1,11 +1,12 @@
-"""Instance pages: list, detail (Bourque type, members, mix, delegations), forms, structure diagram."""
+"""Instance pages: list, detail (Bourque type, members, mix, delegations, context), forms, structure diagram."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +14,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from concertation import structure
 from concertation.actions import instances as actions
+from concertation.actions import timeline
 from concertation.diagnosis import bourque_for
-from concertation.forms import BourqueOverrideForm, DelegationForm, InstanceForm, MembershipForm
-from concertation.models import Delegation, Instance, Membership
+from concertation.forms import BourqueOverrideForm, ContextEventForm, DelegationForm, InstanceForm, MembershipForm
+from concertation.models import ContextEvent, Delegation, Instance, Membership
 from concertation.rules import instances_for
 from concertation.views import analytics, meetings, plans, priorities
 from concertation.views.common import form_errors, get_instance, refused, run, save_page
@@ -120,11 +122,24 @@ def instance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if can_manage
         else None,
-        "membership_form": MembershipForm(instance_obj=instance) if can_manage else None,
+        "membership_form": MembershipForm(instance_obj=instance, with_exit=False) if can_manage else None,
     }
     for section in (meetings, priorities, plans, analytics):
         context.update(section.instance_section(instance, request))
+    # The participation curve read the instance's context events (in date order) already.
+    context["context_events"] = context_events(request, instance, context["analytics_section"]["events"], can_manage)
     return render(request, "concertation/instance_detail.html", context)
+
+
+def context_events(
+    request: HttpRequest, instance: Instance, events: list[ContextEvent], can_manage: bool
+) -> list[ContextEvent]:
+    """The instance's events and its RLS's (given oldest first), newest first, each saying whether the user may
+    change it."""
+    manages_rls = timeline.coordinates_rls(request.user, instance.rls_id)
+    for event in events:
+        event.can_manage = manages_rls if event.whole_rls else can_manage
+    return events[::-1]
 
 
 @login_required
@@ -201,6 +216,54 @@ def delegation_add(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
         save=lambda data: actions.delegate(request.user, source, data["to_instance"], data["start_date"]),
         success=_("Delegation recorded."), next_url=instance.get_absolute_url(),
     )  # fmt: skip
+
+
+# Context timeline ----------------------------------------------------------------------------------------------
+
+
+def _get_event(instance: Instance, event_pk: int) -> ContextEvent:
+    """An event shown on the instance page: the instance's own, or one of its whole RLS (404 otherwise)."""
+    return get_object_or_404(ContextEvent.objects.for_instance(instance), pk=event_pk)
+
+
+@login_required
+def context_event_add(request: HttpRequest, pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    allowed = timeline.coordinates_rls(request.user, instance.rls_id)
+    form = ContextEventForm(request.POST or None, whole_rls_allowed=allowed)
+    return save_page(
+        request, form, title=_("Add an event to the context of %(name)s") % {"name": instance.name}, back=instance,
+        save=lambda data: timeline.add_context_event(request.user, timeline.event_data(instance, data)),
+        success=_("Event added to the context."), next_url=instance.get_absolute_url() + "#context",
+    )  # fmt: skip
+
+
+@login_required
+def context_event_edit(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    event = _get_event(instance, event_pk)
+    if not timeline.may_manage(request.user, event):
+        raise PermissionDenied
+    form = ContextEventForm(request.POST or None, instance=ContextEvent.objects.get(pk=event.pk))
+    return save_page(
+        request, form, title=_("Edit the event “%(title)s”") % {"title": event.title}, back=instance,
+        save=lambda data: timeline.update_context_event(request.user, event, data),
+        success=_("Changes saved."), next_url=instance.get_absolute_url() + "#context",
+    )  # fmt: skip
+
+
+@login_required
+def context_event_delete(request: HttpRequest, pk: int, event_pk: int) -> HttpResponse:
+    instance = get_instance(request, pk, manage=True)
+    event = _get_event(instance, event_pk)
+    if not timeline.may_manage(request.user, event):
+        raise PermissionDenied
+    if request.method == "POST":
+        timeline.delete_context_event(request.user, event)
+        messages.success(request, _("Event deleted."))
+        return redirect(instance.get_absolute_url() + "#context")
+    context = {"obj": event, "kind": _("context event"), "back": instance}
+    return render(request, "concertation/plan_delete.html", context)
 
 
 @login_required

@@ -1,0 +1,34 @@
+"""Back office: the shipped instruments are reference data an administrator may correct (every change audited);
+campaigns are read-only here, and responses and invitations are not shown at all (anonymity: the back office
+must not be a way round the suppression rule)."""
+
+from django.contrib import admin
+
+from core.admin import AuditedAdmin, ReadOnlyAdmin
+from evaluation.models import Campaign, Instrument, Item, Section
+
+
+class ItemInline(admin.TabularInline):
+    model = Item
+    extra = 0
+    fields = ["position", "code", "text_fr", "text_en", "scale", "polarity", "required"]
+
+
+@admin.register(Instrument)
+class InstrumentAdmin(AuditedAdmin):
+    list_display = ["title_fr", "scoring", "rls", "strength_min", "concern_below"]
+    list_filter = ["scoring"]
+    search_fields = ["title_fr", "title_en", "code"]
+
+
+@admin.register(Section)
+class SectionAdmin(AuditedAdmin):
+    list_display = ["title_fr", "instrument", "position"]
+    list_filter = ["instrument"]
+    inlines = [ItemInline]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnlyAdmin):
+    list_display = ["title", "instrument", "rls", "opens_on", "closes_on", "mode", "privacy"]
+    list_filter = ["mode", "privacy"]

@@ -1,0 +1,166 @@
+"""Forms of the evaluation pages. They shape input and offer the user's choices; the actions decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from concertation.models import Decision
+from core.forms import DateInput
+from evaluation import rules
+from evaluation.actions.responses import field_name
+from evaluation.models import Campaign, Instrument, Item, Scale, Section
+
+
+class CopyInstrumentForm(forms.Form):
+    rls = forms.ModelChoiceField(label=_("RLS"), queryset=None)
+    title_fr = forms.CharField(label=_("Title of the copy (French)"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rls"].queryset = rules.evaluation_rls_for(user).order_by("name")
+
+
+class InstrumentForm(forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = ["title_fr", "title_en", "description_fr", "description_en", "strength_min", "concern_below"]
+        widgets = {
+            "description_fr": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "strength_min": _("A section whose mean reaches this value reads as a strength (1 to 5)."),
+            "concern_below": _("A section whose mean is below this value reads as a concern (1 to 5)."),
+        }
+
+    def _post_clean(self):
+        pass  # the action checks the thresholds and says which one is wrong
+
+
+class ItemForm(forms.ModelForm):
+    options_text = forms.CharField(
+        label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "For A / B / C and choice items, one option per line: value | French label | English label "
+            "(for example: A | Énoncé fort | Strong statement)."
+        ),
+    )  # fmt: skip
+
+    class Meta:
+        model = Item
+        fields = ["section", "text_fr", "text_en", "scale", "polarity", "required", "position"]
+        widgets = {"text_fr": forms.Textarea(attrs={"rows": 2}), "text_en": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, instrument: Instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.filter(instrument=instrument)
+        self.fields["position"].required = False
+        if self.instance.pk:
+            del self.fields["section"]
+            lines = [
+                " | ".join([str(o.get("value", "")), o.get("fr", ""), o.get("en", "")]) for o in self.instance.options
+            ]
+            self.initial["options_text"] = "\n".join(lines)
+
+    def _post_clean(self):
+        pass
+
+    def to_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if not (k == "position" and v is None)}
+        options = []
+        for line in (data.pop("options_text") or "").splitlines():
+            if line.strip():
+                value, _sep, rest = line.partition("|")
+                french, _sep, english = rest.partition("|")
+                options.append({"value": value.strip(), "fr": french.strip(), "en": english.strip()})
+        data["options"] = options
+        return data
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["title", "instrument", "instances", "mode", "privacy", "opens_on", "closes_on", "min_group_size"]
+        widgets = {
+            "opens_on": DateInput(),
+            "closes_on": DateInput(),
+            "instances": forms.CheckboxSelectMultiple,
+            "mode": forms.RadioSelect,
+            "privacy": forms.RadioSelect,
+        }
+        help_texts = {
+            "instances": _("Each current member with an e-mail address receives a personal link."),
+            "mode": _("A group answer is one consensual answer per question, recorded with the discussion notes."),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = rules.instruments_for(user).order_by("rls_id", "title_fr")
+        self.fields["instances"].queryset = rules.campaign_instances_for(user).order_by("name")
+        if self.instance.pk:
+            for name in ("instrument", "instances", "mode", "privacy"):
+                del self.fields[name]
+        else:
+            today = timezone.localdate()
+            self.initial.setdefault("opens_on", today)
+            self.initial.setdefault("closes_on", today + timezone.timedelta(days=21))
+
+    def _post_clean(self):
+        pass
+
+
+class ReleaseForm(forms.Form):
+    decision = forms.ModelChoiceField(
+        label=_("Decision of the members"), queryset=None,
+        help_text=_("The decision, recorded in a meeting of the instance, that lets the results leave it."),
+    )  # fmt: skip
+
+    def __init__(self, *args, campaign: Campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = (
+            Decision.objects.filter(meeting__instance__in=campaign.instances.all())
+            .select_related("meeting")
+            .order_by("-meeting__starts_at", "pk")
+        )
+
+
+def answer_field(item: Item) -> forms.Field:
+    # The action says what is missing or outside the scale (the same words as the API): the field only shapes.
+    label = f"{item.text} {_('(required)')}" if item.required else item.text
+    if item.scale == Scale.TEXT:
+        return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    return forms.CharField(label=label, required=False, widget=forms.RadioSelect(choices=item.labelled_values()))
+
+
+class AnswerForm(forms.Form):
+    """One field per item, grouped by section for the page; `with_notes` adds a discussion note per item (the
+    group answer)."""
+
+    def __init__(self, *args, instrument: Instrument, with_notes: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = []
+        for section in instrument.sections.prefetch_related("items"):
+            names = []
+            for item in section.items.all():
+                self.fields[field_name(item)] = answer_field(item)
+                names.append(field_name(item))
+                if with_notes:
+                    note = f"note_{item.pk}"
+                    self.fields[note] = forms.CharField(
+                        label=_("Discussion note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                    )
+                    names.append(note)
+            self.sections.append((section, names))
+        if with_notes:
+            self.fields["summary"] = forms.CharField(
+                label=_("Summary of the discussion"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+            )
+
+    def grouped(self) -> list:
+        return [(section, [self[name] for name in names]) for section, names in self.sections]
+
+    def answers(self) -> dict:
+        return {k.removeprefix("item_"): v for k, v in self.cleaned_data.items() if k.startswith("item_")}
+
+    def notes(self) -> dict:
+        return {k.removeprefix("note_"): v for k, v in self.cleaned_data.items() if k.startswith("note_")}
