@@ -76,7 +76,8 @@ def form_page(
                 messages.success(request, success)
                 if next_url:
                     return redirect(next_url)
-                return redirect(result if to_result and hasattr(result, "get_absolute_url") else back)
+                target = result if to_result and hasattr(result, "get_absolute_url") else back
+                return redirect(target if target is not None else "home")
     cancel = cancel_url or (back.get_absolute_url() if back is not None else None)
     context = {"form": form, "title": title, "object": back, "cancel_url": cancel, **(extra or {})}
     return render(request, template, context, status=status)

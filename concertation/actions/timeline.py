@@ -57,9 +57,10 @@ def check_date(day: datetime.date | None) -> None:
 
 
 def _validate(acting_user, event: ContextEvent) -> None:
-    if event.instance_id is not None:
-        guard.within(scope.instances_for(acting_user), event.instance, "instance")
-        if event.rls_id is not None and event.instance.rls_id != event.rls_id:
+    instance = event.instance
+    if instance is not None:
+        guard.within(scope.instances_for(acting_user), instance, "instance")
+        if event.rls_id is not None and instance.rls_id != event.rls_id:
             raise ValidationError({"instance": _("The instance must belong to the RLS of the event.")})
     if event.rls_id is None:
         event.full_clean()  # says the RLS is required

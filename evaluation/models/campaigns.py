@@ -49,7 +49,9 @@ class Campaign(models.Model):
         limit_choices_to={"kind": Territory.Kind.RLS},
     )  # fmt: skip
     instances = models.ManyToManyField(Instance, verbose_name=_("instances"), related_name="campaigns")
-    mode = models.CharField(pgettext_lazy("survey campaign", "mode"), max_length=12, choices=Mode.choices, default=Mode.INDIVIDUAL)
+    mode = models.CharField(
+        pgettext_lazy("survey campaign", "mode"), max_length=12, choices=Mode.choices, default=Mode.INDIVIDUAL
+    )
     privacy = models.CharField(_("privacy"), max_length=12, choices=Privacy.choices, default=Privacy.ANONYMOUS)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))

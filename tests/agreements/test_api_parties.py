@@ -178,6 +178,7 @@ def test_the_coordinator_records_a_signature_with_the_signed_page(client, world,
     page = client.get(agreement.get_absolute_url()).content.decode()
     with translation.override("fr"):
         assert translation.gettext("recorded by %(user)s") % {"user": world.coordinator} in page
+
     # The agreement, alone and in the register, names the signed page beside the signature it proves.
     def contacts(body: dict) -> dict:
         return {c["id"]: (c["recorded_by"], c["evidence"]) for p in body["parties"] for c in p["contacts"]}

@@ -235,7 +235,9 @@ def test_the_results_page_hides_what_would_expose_someone(client, world, assembl
     few = client.get(url).content.decode()
     assert fr("Too few respondents to show any result without exposing someone. The results appear once enough "
               "people have answered.") in few and "Idée 0" not in few  # fmt: skip
-    assert client.get(f"/evaluation/campaigns/{campaign.pk}/results.csv?format=csv").getvalue().decode().count("\n") == 1
+    assert (
+        client.get(f"/evaluation/campaigns/{campaign.pk}/results.csv?format=csv").getvalue().decode().count("\n") == 1
+    )
     client.logout()
     for n in range(4, 8):
         client.post(link(campaign, n), {f"item_{ecoute.pk}": "2", f"item_{commentaire.pk}": f"Idée {n}"})

@@ -12,8 +12,8 @@ from concertation.models import Instance
 from evaluation.actions.campaigns import create_campaign
 from evaluation.actions.instruments import copy_instrument
 from evaluation.actions.responses import record_group_answer, submit_response
-from evaluation.models import Answer, Campaign, Instrument, Item, Response, Scale, Section
 from evaluation.exports import results_csv_rows
+from evaluation.models import Answer, Campaign, Instrument, Item, Response, Scale, Section
 from evaluation.results import Level, campaign_results, hidden_groups
 from tests.evaluation.conftest import ABC, items
 
