@@ -196,3 +196,21 @@ def _audit_axes_admin() -> None:
 
 
 _audit_axes_admin()
+
+
+def _read_only_task_results() -> None:
+    """Background tasks (django-tasks) are shown for follow-up, written by the workers only."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    if admin.site.is_registered(DBTaskResult):
+        original = type(admin.site._registry[DBTaskResult])
+        admin.site.unregister(DBTaskResult)
+        read_only = type("DBTaskResultAdmin", (ReadOnlyAdmin, original), {"__module__": __name__})
+        admin.site.register(DBTaskResult, read_only)
+
+
+_read_only_task_results()

@@ -13,16 +13,26 @@ class ItemInline(admin.TabularInline):
     extra = 0
     fields = ["position", "code", "text_fr", "text_en", "scale", "polarity", "required"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NotDeleted(AuditedAdmin):
+    """Campaigns and their answers refer to instruments, their sections and items: corrected, never deleted."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Instrument)
-class InstrumentAdmin(AuditedAdmin):
+class InstrumentAdmin(NotDeleted):
     list_display = ["title_fr", "scoring", "rls", "strength_min", "concern_below"]
     list_filter = ["scoring"]
     search_fields = ["title_fr", "title_en", "code"]
 
 
 @admin.register(Section)
-class SectionAdmin(AuditedAdmin):
+class SectionAdmin(NotDeleted):
     list_display = ["title_fr", "instrument", "position"]
     list_filter = ["instrument"]
     inlines = [ItemInline]

@@ -98,14 +98,16 @@ if TASKS_BACKEND == "rq":
     TASKS_REDIS_URL = os.environ.get("TASKS_REDIS_URL") or os.environ.get("REDIS_URL")
     if not TASKS_REDIS_URL:
         raise ImproperlyConfigured("MAILLAGE_TASKS=rq needs TASKS_REDIS_URL or REDIS_URL.")
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASK_APPS = ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif TASKS_BACKEND == "database":
-    INSTALLED_APPS += ["django_tasks_db"]
+    TASK_APPS = ["django_tasks_db"]
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 else:
     raise ImproperlyConfigured("MAILLAGE_TASKS is 'database' (the default) or 'rq'.")
+# Before core, whose admin makes the task results read-only in the back office.
+INSTALLED_APPS[INSTALLED_APPS.index("core") : INSTALLED_APPS.index("core")] = TASK_APPS
 
 ROOT_URLCONF = "maillage.urls"
 WSGI_APPLICATION = "maillage.wsgi.application"

@@ -113,6 +113,15 @@ def adapt_for_sqlite(value):
     return value
 
 
+# Why members leave, as the demo network records it (a reason drawn per seat, not from the shared generator, so
+# that the rest of the data stays the same for a seed).
+EXIT_REASONS = ["over_solicitation"] * 3 + ["lost_funding"] * 2 + ["staff_turnover", "mandate_ended", "left_by_choice"]
+
+
+def exit_reason(seat) -> str:
+    return random.Random(seat.id).choice(EXIT_REASONS) if seat.end_date else ""  # noqa: S311 (synthetic data)
+
+
 def insert_rows(model, columns: list[str], rows, batch: int = 50_000) -> int:
     """Insert tuples straight into the model's table: executemany on SQLite, COPY on PostgreSQL."""
     table = connection.ops.quote_name(model._meta.db_table)
@@ -449,12 +458,14 @@ class ConcertationBuilder:
             seats.append(seat)
             self.members_of[coordination.pk].append(seat)
             delegations.append(Delegation(source_id=source.id, seat_id=seat.id))
-        columns = ["id", "instance_id", "organization_id", "person_id", "role", "start_date", "end_date"]
+        columns = ["id", "instance_id", "organization_id", "person_id", "role", "start_date", "end_date",
+                   "exit_reason", "exit_note"]  # fmt: skip
         adapt = adapter()
         rows = (
-            (m.id, m.instance_id, m.organization_id, m.person_id, m.role, adapt(m.start_date), adapt(m.end_date))
+            (m.id, m.instance_id, m.organization_id, m.person_id, m.role, adapt(m.start_date), adapt(m.end_date),
+             exit_reason(m), "")
             for m in seats
-        )
+        )  # fmt: skip
         with deferred_indexes(Membership):
             insert_rows(Membership, columns, rows)
         reset_sequence(Membership)

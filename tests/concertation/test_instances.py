@@ -15,18 +15,21 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(
-    ("level", "basis", "sectors", "expected"),
+    ("level", "bourque_object", "kind", "expected"),
     [
-        ("national", "thematic", {"community", "government"}, "politique"),
-        ("regional", "territorial", {"public", "community"}, "planification_orientation"),
-        ("regional", "thematic", {"public", "community"}, "operationnel_programme"),
-        ("local", "thematic", {"public"}, "operationnel_programme"),
-        ("local", "territorial", {"public", "community", "municipal"}, "operationnel_territoire"),
-        ("subregional", "territorial", {"community"}, "operationnel_programme"),
+        ("national", "political", "table", "politique"),
+        ("regional", "planning", "table", "planification_orientation"),
+        # The object decides: a regional table on the whole population is territorial, not planning.
+        ("regional", "population", "table", "operationnel_territoire"),
+        ("local", "population", "assembly", "operationnel_territoire"),
+        ("local", "programme", "table", "operationnel_programme"),
+        ("local", "", "joint_committee", "partenariat_gestion"),
+        ("regional", "agreement", "table", "partenariat_gestion"),
+        ("regional", "", "table", "insufficient_evidence"),
     ],
 )
-def test_bourque_type_is_derived_from_level_basis_and_sectors(level, basis, sectors, expected):
-    diagnosis = derive_bourque_type(level, basis, sectors)
+def test_bourque_type_is_read_from_the_object_and_the_level(level, bourque_object, kind, expected):
+    diagnosis = derive_bourque_type(level, bourque_object, kind)
     assert diagnosis.type == expected
     assert diagnosis.reason
 
