@@ -1,5 +1,6 @@
-"""Load the demo network (registry/demo_data.py), then its concertation instances (concertation/demo_data.py)
-and its agreements (agreements/demo_data.py): the demo app is the one place that imports every domain.
+"""Load the demo network (registry/demo_data.py), then its concertation instances (concertation/demo_data.py),
+its agreements (agreements/demo_data.py) and its evaluation (evaluation/demo_data.py): the demo app is the one
+place that imports every domain.
 
 Idempotent: records are looked up by natural key first. Every registry record goes through registry.actions,
 so each one's history page shows its creation by `admin`.
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from agreements import demo_data as agreements_demo
 from concertation import demo_data as concertation_demo
+from evaluation import demo_data as evaluation_demo
 from registry import actions
 from registry import demo_data as demo
 from registry.demo_data import account_email, person_email
@@ -55,7 +57,10 @@ class Command(BaseCommand):
             f"Réseau de démonstration prêt : {counts['territories']} territoires, {counts['organizations']} "
             f"organisations, {counts['people']} personnes ({counts['created']} fiches créées par ce chargement).\n"
             f"Concertation : {c.instances} instances, {c.memberships} adhésions, {c.meetings} rencontres "
-            f"({c.created} enregistrements créés par ce chargement).\n" + agreements_demo.summary(counts["agreements"])
+            f"({c.created} enregistrements créés par ce chargement).\n"
+            + agreements_demo.summary(counts["agreements"])
+            + "\n"
+            + evaluation_demo.summary(counts["evaluation"])
         )
 
     def print_accounts(self, url: str) -> None:
@@ -99,16 +104,17 @@ class DemoLoader:
             self.organizations[spec.key] = self._ensure_organization(spec)
         people = [self._ensure_person(spec) for spec in demo.PEOPLE]
         self._ensure_roles()
-        counts = {
+        counts: dict[str, object] = {
             "territories": len(self.territories),
             "organizations": len(self.organizations),
             "people": len(people),
             "created": self.created,
         }
-        # Then the VES structure, meetings, priorities and plan of the demo RLS, and the agreements between its
-        # organisations through their lifecycle.
+        # Then the VES structure, meetings, priorities and plan of the demo RLS, the agreements between its
+        # organisations through their lifecycle, and the story its evaluation tells (surveys, timeline, exits).
         counts["concertation"] = concertation_demo.load(self.admin)
         counts["agreements"] = agreements_demo.load(self.admin)
+        counts["evaluation"] = evaluation_demo.load(self.admin)
         return counts
 
     # Accounts -------------------------------------------------------------------------------
