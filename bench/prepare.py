@@ -1,5 +1,6 @@
 """Run by bench/run.py against a freshly generated database: issue API tokens, pick the detail pages
-(organisation, instance, meeting, agreement) and the territories of the concertation-load report.
+(organisation, instance, meeting, agreement, the diagnosed instance and the campaign whose results are shown) and
+the territories of the concertation-load report.
 
 Prints one JSON object on stdout. Settings come from the environment set by run.py.
 """
@@ -27,6 +28,7 @@ from agreements.models import Agreement, AgreementVersion, Party, Report  # noqa
 from concertation.analytics import year_range  # noqa: E402
 from concertation.models import Attendance, Instance, Meeting, Membership  # noqa: E402
 from core.models import ApiToken, User  # noqa: E402
+from evaluation.models import Answer, Campaign, Invitation, Response  # noqa: E402
 from registry.models import Organization, RoleAssignment, Territory  # noqa: E402
 
 
@@ -124,6 +126,31 @@ def agreements() -> dict:
     }
 
 
+def evaluation() -> dict:
+    """In the coordinator's RLS: its assembly for the diagnosis pages, and the latest campaign sent to it (the
+    *Conditions de la concertation* survey, the instrument with the most items) for the results page."""
+    rls = RoleAssignment.objects.get(user__username="bench-coord").rls
+    assembly = Instance.objects.get(rls=rls, kind=Instance.Kind.ASSEMBLY)
+    campaign = (
+        Campaign.objects.filter(rls=rls, instances=assembly, mode=Campaign.Mode.INDIVIDUAL)
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+    return {
+        "diagnosis_instance_id": assembly.pk,
+        "campaign_id": campaign.pk,
+        "campaign_year": campaign.opens_on.year,
+        "campaign_invited": campaign.invitations.count(),
+        "campaign_respondents": campaign.responses.count(),
+        "campaign_answers": Answer.objects.filter(response__campaign=campaign).count(),
+        "rls_campaigns": Campaign.objects.filter(rls=rls).count(),
+        "campaigns": Campaign.objects.count(),
+        "invitations": Invitation.objects.count(),
+        "responses": Response.objects.count(),
+        "answers": Answer.objects.count(),
+    }
+
+
 def analyze() -> None:
     """PostgreSQL: planner statistics as autovacuum would soon have them after the bulk load."""
     if connection.vendor == "postgresql":
@@ -154,6 +181,7 @@ if __name__ == "__main__":
                 "database": database(),
                 **concertation(),
                 **agreements(),
+                **evaluation(),
             }
         )
     )

@@ -47,7 +47,8 @@ class Page:
     path: str  # "{detail_id}", "{instance_id}"… are filled in from bench/prepare.py
     client: str  # "anonymous", "admin", "coord", "api-admin", "api-coord"
     floor: bool = False
-    group: str = "registry"  # "registry", "concertation", "load" (the concertation-load report) or "agreements"
+    # "registry", "concertation", "load" (the concertation-load report), "agreements" or "evaluation"
+    group: str = "registry"
     scope: str = ""  # for the load report: "province" or "rls", the territory asked for
 
     def url(self, info: dict) -> str:
@@ -58,6 +59,10 @@ class Page:
 LOAD = "/concertation/analytics/load/?territory={territory}&year={year}"
 LOAD_API = "/api/v1/analytics/concertation-load?territory={territory}&year={year}"
 REGISTER = "/agreements/?status=in_force&kind=service"
+DIAGNOSIS = "/evaluation/instances/{diagnosis_instance_id}/diagnosis/"
+DIAGNOSIS_API = "/api/v1/instances/{diagnosis_instance_id}/diagnosis/"
+RLS_DIAGNOSIS_API = "/api/v1/rls/{rls_id}/diagnosis/"
+RESULTS = "/evaluation/campaigns/{campaign_id}/results/"
 PAGES = [
     Page("trivial view `/healthz`", "/healthz", "anonymous", floor=True),
     Page("bare page: 50 rows, 1 query", "/bench/bare/", "anonymous", floor=True),
@@ -93,9 +98,22 @@ PAGES = [
          group="agreements"),
     Page("API `/api/v1/agreements/?status=in_force`", "/api/v1/agreements/?status=in_force", "api-coord",
          group="agreements"),
+    # Evaluation (issue 5). The diagnosis of the coordinator's RLS's assembly (page and API) and of the RLS as a
+    # whole (API); the results of the latest campaign sent to that assembly; the RLS's dashboard.
+    Page("instance diagnosis", DIAGNOSIS, "admin", group="evaluation"),
+    Page("instance diagnosis", DIAGNOSIS, "coord", group="evaluation"),
+    Page("API instance diagnosis", DIAGNOSIS_API, "api-admin", group="evaluation"),
+    Page("API instance diagnosis", DIAGNOSIS_API, "api-coord", group="evaluation"),
+    Page("API RLS diagnosis", RLS_DIAGNOSIS_API, "api-admin", group="evaluation"),
+    Page("API RLS diagnosis", RLS_DIAGNOSIS_API, "api-coord", group="evaluation"),
+    Page("campaign results", RESULTS, "admin", group="evaluation"),
+    Page("campaign results", RESULTS, "coord", group="evaluation"),
+    Page("RLS dashboard", "/evaluation/rls/{rls_id}/", "coord", group="evaluation"),
 ]  # fmt: skip
+GROUPS = ("registry", "concertation", "load", "agreements", "evaluation")
 LOAD_TARGET_MS = 1000.0
 AGREEMENTS_TARGET_MS = 300.0
+EVALUATION_TARGET_RATIO = 5.0  # × the bare floor, at province scale
 USERS = {"admin": "bench-admin", "coord": "bench-coord"}
 WHO = {
     "anonymous": "anonymous",
@@ -298,7 +316,7 @@ def measure(targets: list[tuple[Page, Client, str]], requests: int, warmup: int)
     return results
 
 
-def run_scale(scale: str, requests: int, warmup: int, work: Path) -> ScaleRun:
+def run_scale(scale: str, requests: int, warmup: int, work: Path, pages: list[Page]) -> ScaleRun:
     var_dir = work / scale
     var_dir.mkdir()
     env = bench_env(str(var_dir))
@@ -306,7 +324,7 @@ def run_scale(scale: str, requests: int, warmup: int, work: Path) -> ScaleRun:
     generation_s, info = prepare_database(env, scale)
     with server(env, work / f"gunicorn-{scale}.log") as base:
         by_client = clients(base, info)
-        targets = [(p, by_client[p.client], p.url(info)) for p in PAGES]
+        targets = [(p, by_client[p.client], p.url(info)) for p in pages]
         results = measure(targets, requests, warmup)
     for result in results:
         print(f"  {result.page.name:<32} {WHO[result.page.client]:<22} {describe(result)}", flush=True)
@@ -396,7 +414,7 @@ def query_growth_table(runs: list[ScaleRun]) -> list[str]:
         for run in runs
     )
     lines = [f"| page | as | {head} | grows? |", "|---|---|" + "---:|" * len(runs) + "---|"]
-    for i, page in enumerate(PAGES):
+    for i, page in enumerate(r.page for r in runs[0].results):
         labels = [run.results[i].query_label if run.results[i].ok else "—" for run in runs]
         # The steady state: with a token, a request now and then writes its last-use time (at most once a
         # minute, api/authentication.py), one query more whatever the data size.
@@ -409,6 +427,8 @@ def query_growth_table(runs: list[ScaleRun]) -> list[str]:
 def verdict(run: ScaleRun) -> str:
     _, bare = floors(run)
     main = [r for r in run.results if r.ok and not r.page.floor and r.page.group == "registry"]
+    if not any(not r.page.floor and r.page.group == "registry" for r in run.results):
+        return "Floors only: the registry pages were not measured in this run (`--groups`)."
     over = [
         f"{r.page.name} ({WHO[r.page.client]}, {r.median / bare:.1f}×)"
         for r in main
@@ -443,6 +463,36 @@ def agreements_verdict(run: ScaleRun) -> str:
         return "Agreement pages **over 300 ms median** or failing: " + "; ".join(failed + slow) + "."
     worst = max((r.median for r in pages), default=0)
     return f"Agreement pages within 300 ms median (slowest {worst:.0f} ms)."
+
+
+def evaluation_verdict(run: ScaleRun) -> str:
+    _, bare = floors(run)
+    pages = [r for r in run.results if r.page.group == "evaluation"]
+    failed = [f"{r.page.name} ({WHO[r.page.client]}): HTTP {r.status}" for r in pages if not r.ok]
+    over = [
+        f"{r.page.name} ({WHO[r.page.client]}, {r.median / bare:.1f}×)"
+        for r in pages
+        if r.ok and bare and r.median / bare > EVALUATION_TARGET_RATIO
+    ]
+    if failed or over:
+        return (
+            f"Evaluation pages **over {EVALUATION_TARGET_RATIO:.0f}× the bare floor** or failing: "
+            + "; ".join(failed + over)
+            + "."
+        )
+    worst = max((r.median / bare for r in pages if bare), default=0)
+    return f"Evaluation pages within {EVALUATION_TARGET_RATIO:.0f}× the bare floor (highest {worst:.1f}×)."
+
+
+def evaluation_line(info: dict) -> str:
+    return (
+        f"Evaluation: {thousands(info['campaigns'])} campaigns, {thousands(info['invitations'])} invitations, "
+        f"{thousands(info['responses'])} responses, {thousands(info['answers'])} answers; "
+        f"{info['rls_campaigns']} campaigns in the coordinator's RLS. Diagnosis: instance "
+        f"{info['diagnosis_instance_id']} (its assembly) and RLS {info['rls_id']}. Results page: campaign "
+        f"{info['campaign_id']} ({info['campaign_year']}: {info['campaign_invited']} invited, "
+        f"{info['campaign_respondents']} respondents, {thousands(info['campaign_answers'])} answers)."
+    )
 
 
 def agreements_line(info: dict) -> str:
@@ -487,6 +537,7 @@ def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> s
     ]
     for run in runs:
         info = run.info
+        shown = {r.page.group for r in run.results}
         lines += [
             "",
             f"### Scale `{run.scale}` — {thousands(info['organizations'])} organisations",
@@ -500,23 +551,22 @@ def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> s
             *scale_table(run, ("registry",)),
             "",
             verdict(run),
-            "",
-            f"#### Concertation — scale `{run.scale}`",
-            "",
-            concertation_line(info),
-            "",
-            *scale_table(run, ("concertation", "load")),
-            "",
-            load_verdict(run),
-            "",
-            f"#### Agreements — scale `{run.scale}`",
-            "",
-            agreements_line(info),
-            "",
-            *scale_table(run, ("agreements",)),
-            "",
-            agreements_verdict(run),
         ]
+        if shown & {"concertation", "load"}:
+            lines += [
+                "", f"#### Concertation — scale `{run.scale}`", "", concertation_line(info), "",
+                *scale_table(run, ("concertation", "load")), "", load_verdict(run),
+            ]  # fmt: skip
+        if "agreements" in shown:
+            lines += [
+                "", f"#### Agreements — scale `{run.scale}`", "", agreements_line(info), "",
+                *scale_table(run, ("agreements",)), "", agreements_verdict(run),
+            ]  # fmt: skip
+        if "evaluation" in shown:
+            lines += [
+                "", f"#### Evaluation — scale `{run.scale}`", "", evaluation_line(info), "",
+                *scale_table(run, ("evaluation",)), "", evaluation_verdict(run),
+            ]  # fmt: skip
     if len(runs) > 1:
         lines += ["", "### Queries per request against data size", "", *query_growth_table(runs)]
     return "\n".join(lines)
@@ -546,11 +596,22 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=60, help="measured requests per page (≥ 50)")
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--scales", default="small,province")
-    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"), help="'' to skip writing")
+    parser.add_argument(
+        "--output", default=None, help="'' to skip writing (default: docs/benchmarks.md, unless --groups is given)"
+    )
+    parser.add_argument(
+        "--groups", default=",".join(GROUPS), help=f"pages to measure, among {', '.join(GROUPS)} (floors always)"
+    )
     args = parser.parse_args()
+    groups = set(args.groups.split(","))
+    if groups - set(GROUPS):
+        parser.error(f"unknown group(s): {', '.join(sorted(groups - set(GROUPS)))}")
+    if args.output is None:  # a partial run does not replace the full tables of the docs unless asked to
+        args.output = str(ROOT / "docs" / "benchmarks.md") if groups == set(GROUPS) else ""
+    pages = [p for p in PAGES if p.floor or p.group in groups]
     with tempfile.TemporaryDirectory(prefix="maillage-bench-") as work:
         try:
-            runs = [run_scale(s, args.requests, args.warmup, Path(work)) for s in args.scales.split(",")]
+            runs = [run_scale(s, args.requests, args.warmup, Path(work), pages) for s in args.scales.split(",")]
         except BenchError as error:
             print(f"bench: {error}", file=sys.stderr)
             for log in Path(work).glob("gunicorn-*.log"):

@@ -1,13 +1,15 @@
 """The synthetic benchmark dataset: deterministic for a seed, consistent tree paths, refuses to pile up; its
-concertation part (instances, memberships, meetings, attendance) and its agreements keep the models' invariants."""
+concertation part (instances, memberships, meetings, attendance), its agreements and its evaluation (campaigns,
+invitations, responses, answers, context events) keep the models' invariants."""
 
+import datetime
 import random
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from agreements.actions.agreements import content_of, required_codes
 from agreements.models import (
@@ -27,6 +29,7 @@ from concertation.models import (
     AgendaItem,
     Attendance,
     Ballot,
+    ContextEvent,
     Decision,
     Delegation,
     FollowUp,
@@ -38,6 +41,7 @@ from concertation.models import (
 from core.models import User
 from demo.management.commands.generate_synthetic import SCALES, place_names
 from demo.synthetic.agreements import REFERENCE_DAY
+from evaluation.models import Answer, Campaign, Instrument, Invitation, Item, Response, Scale
 from registry.models import Affiliation, FundingLine, Organization, Person, RoleAssignment, Territory
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +94,25 @@ def snapshot() -> dict:
         "reports": rows(Report.objects.values_list("agreement__title", "title", "due_on", "submitted_on")),
         "amounts": rows(FundingAmount.objects.values_list("agreement__title", "year", "amount", "funder__role")),
         "issues": rows(NegotiationIssue.objects.values_list("agreement__title", "subject", "settled_on")),
-    }
+        "campaigns": rows(
+            Campaign.objects.values_list(
+                "title", "rls__name", "instrument__title_fr", "mode", "privacy", "opens_on", "closes_on",
+                "min_group_size", "release_decision__meeting__starts_at",
+            )
+        ),
+        "invitations": rows(
+            Invitation.objects.values_list("campaign__title", "person__email", "instance__name", "used", "reminders")
+        ),
+        "responses": rows(
+            Response.objects.values_list("campaign__title", "submitted_on", "instance__name", "sector", "is_group")
+        ),
+        "answers": rows(
+            Answer.objects.values_list("response__campaign__title", "item__code", "value", "text")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+        "events": rows(ContextEvent.objects.values_list("rls__name", "instance__name", "date", "kind", "title")),
+    }  # fmt: skip
 
 
 def test_same_seed_gives_the_same_data():
@@ -131,6 +153,14 @@ def test_small_scale_counts():
     assert AgreementVersion.objects.exists() and Report.objects.exists() and FundingAmount.objects.exists()
     assert NegotiationIssue.objects.exists() and NegotiationPosition.objects.exists()
     assert "ententes" in output and "ententes : texts" in output
+    # The evaluation: campaigns on every RLS, with invitations, responses and answers; context events.
+    assert set(Campaign.objects.values_list("rls", flat=True)) == set(
+        Territory.objects.filter(kind="rls").values_list("pk", flat=True)
+    )
+    assert Invitation.objects.exists() and Response.objects.exists() and Answer.objects.exists()
+    assert ContextEvent.objects.exists()
+    assert "campagnes d'évaluation" in output and "évaluation : campagnes" in output
+    assert "évaluation : réponses" in output
 
 
 def test_agreements_structure_and_invariants():
@@ -252,6 +282,136 @@ def test_concertation_structure_and_invariants():
     assert not Decision.objects.exclude(mode="vote").exclude(votes_for=None).exists()
 
 
+def test_evaluation_campaigns_and_their_invitations():
+    generate("--seed", "1")
+    today = datetime.date.today()
+    campaigns = Campaign.objects.all()
+    # Conditions de la concertation on each assembly every two or three years from 2015–2017, copy or not.
+    conditions = Q(instrument__code="conditions-concertation") | Q(
+        instrument__copied_from__code="conditions-concertation"
+    )
+    for rls in Territory.objects.filter(kind="rls"):
+        assembly = Instance.objects.get(rls=rls, kind="assembly")
+        years = sorted(campaigns.filter(conditions, instances=assembly).values_list("opens_on__year", flat=True))
+        assert 2015 <= years[0] <= 2017 and years[-1] >= 2022
+        assert {b - a for a, b in zip(years, years[1:], strict=False)} <= {2, 3}
+    # Closed, in the concertation's years, sent to instances of their own RLS.
+    assert not campaigns.filter(closes_on__gte=today).exists()
+    assert {c.opens_on.year for c in campaigns} <= set(range(2015, 2026))
+    assert not campaigns.exclude(instances__rls=F("rls")).exists()
+    assert set(campaigns.values_list("instrument__scoring", flat=True)) == set(Instrument.Scoring.values)
+    # Invited: a person with a seat on one of the campaign's instances, active at the opening.
+    seated = Membership.objects.filter(
+        instance=OuterRef("instance"), person=OuterRef("person"), start_date__lte=OuterRef("campaign__opens_on")
+    ).filter(Q(end_date=None) | Q(end_date__gte=OuterRef("campaign__opens_on")))
+    invitations = Invitation.objects.all()
+    assert not invitations.exclude(Exists(seated)).exists()
+    assert not invitations.exclude(campaign__instances=F("instance")).exists()
+    assert not invitations.filter(campaign__mode="group").exists()
+    # The bench coordinator's RLS made its own copy of Conditions, with an open question, and uses it.
+    coordinated = RoleAssignment.objects.get(user__username="bench-coord").rls
+    copy = Instrument.objects.get(rls=coordinated)
+    assert copy.copied_from.code == "conditions-concertation" and copy.copied_from.rls is None
+    assert Item.objects.filter(section__instrument=copy, scale=Scale.TEXT).count() == 1
+    assert campaigns.filter(instrument=copy).exists()
+
+
+def test_evaluation_responses_and_answers():
+    generate("--seed", "1")
+    individual = Campaign.objects.filter(mode="individual").annotate(
+        invited=Count("invitations", distinct=True),
+        used=Count("invitations", filter=Q(invitations__used=True), distinct=True),
+        answered=Count("responses", distinct=True),
+    )
+    for campaign in individual:
+        assert campaign.answered <= campaign.invited
+        # One link, one response: the links used are the responses, anonymous or confidential.
+        assert campaign.used == campaign.answered
+    rate = sum(c.used for c in individual) / sum(c.invited for c in individual)
+    assert 0.45 < rate < 0.75
+    # Anonymous responses keep no link; a confidential one keeps its own campaign's used link.
+    assert not Response.objects.filter(campaign__privacy="anonymous").exclude(invitation=None).exists()
+    confidential = Response.objects.filter(campaign__privacy="confidential")
+    assert confidential.exists() and not confidential.exclude(invitation__campaign=F("campaign")).exists()
+    assert not confidential.exclude(invitation__used=True).exists()
+    # Given while the campaign was open, for one of its instances.
+    responses = Response.objects.all()
+    assert not responses.filter(
+        Q(submitted_on__lt=F("campaign__opens_on")) | Q(submitted_on__gt=F("campaign__closes_on"))
+    ).exists()
+    assert not responses.exclude(campaign__instances=F("instance")).exists()
+    assert len(set(responses.values_list("sector", flat=True))) > 3
+    # A group campaign: one consensual answer, A/B/C for every item.
+    for campaign in Campaign.objects.filter(mode="group"):
+        assert list(campaign.responses.values_list("is_group", flat=True)) == [True]
+    # Answers within each item's scale; an open question gets text, never a value.
+    scales = {item.pk: item for item in Item.objects.all()}
+    for item_id, value, text in Answer.objects.values_list("item_id", "value", "text"):
+        item = scales[item_id]
+        assert (text and not value) if item.scale == Scale.TEXT else value in item.values()
+    assert not Answer.objects.exclude(item__section__instrument=F("response__campaign__instrument")).exists()
+    # Every Likert item answered by almost everyone: a few left blank, a few open comments.
+    likert = Answer.objects.filter(item__scale=Scale.LIKERT).count()
+    expected = sum(
+        Item.objects.filter(section__instrument=c.instrument_id, scale=Scale.LIKERT).count() * c.responses.count()
+        for c in Campaign.objects.filter(instrument__scoring="mean")
+    )
+    assert 0.9 * expected < likert < expected
+    comments = Answer.objects.filter(item__scale=Scale.TEXT)
+    assert 0 < comments.count() < Response.objects.filter(campaign__instrument__rls__isnull=False).count() / 4
+    # Answers differ between RLS and between sectors: drawn around their own means.
+    means = {
+        rls: sum(int(v) for v in values) / len(values)
+        for rls, values in _likert_by(
+            Answer.objects.filter(item__scale=Scale.LIKERT), "response__campaign__rls"
+        ).items()
+    }
+    assert max(means.values()) - min(means.values()) > 0.1
+
+
+def _likert_by(answers, key: str) -> dict:
+    found: dict = {}
+    for group, value in answers.values_list(key, "value"):
+        found.setdefault(group, []).append(value)
+    return found
+
+
+def test_evaluation_releases_and_context_events():
+    generate("--seed", "1")
+    released = Campaign.objects.exclude(release_decision=None).select_related("release_decision__meeting")
+    assert 0.2 * Campaign.objects.count() < released.count() < 0.7 * Campaign.objects.count()
+    for campaign in released:
+        meeting = campaign.release_decision.meeting
+        assert meeting.instance_id in set(campaign.instances.values_list("pk", flat=True))
+        assert meeting.starts_at.date() > campaign.closes_on
+    per_rls = Counter(ContextEvent.objects.values_list("rls", flat=True))
+    assert len(per_rls) == 4 and set(per_rls.values()) <= {2, 3, 4}
+    assert not ContextEvent.objects.exclude(instance=None).exclude(instance__rls=F("rls")).exists()
+    assert set(ContextEvent.objects.values_list("kind", flat=True)) <= set(ContextEvent.Kind.values)
+
+
+def test_flush_removes_the_evaluation_and_keeps_the_shipped_instruments():
+    shipped = rows(Item.objects.filter(section__instrument__rls=None).values_list("section__instrument__code", "code"))
+    generate("--seed", "1")
+    first = Counter(
+        {"campaigns": Campaign.objects.count(), "invitations": Invitation.objects.count(),
+         "responses": Response.objects.count(), "answers": Answer.objects.count(),
+         "copies": Instrument.objects.exclude(rls=None).count(), "events": ContextEvent.objects.count()}
+    )  # fmt: skip
+    generate("--seed", "1", "--flush")
+    again = Counter(
+        {"campaigns": Campaign.objects.count(), "invitations": Invitation.objects.count(),
+         "responses": Response.objects.count(), "answers": Answer.objects.count(),
+         "copies": Instrument.objects.exclude(rls=None).count(), "events": ContextEvent.objects.count()}
+    )  # fmt: skip
+    assert again == first and min(first.values()) > 0
+    assert (
+        rows(Item.objects.filter(section__instrument__rls=None).values_list("section__instrument__code", "code"))
+        == shipped
+    )
+    assert Instrument.objects.filter(rls=None).count() == 4
+
+
 def test_flush_removes_the_concertation_and_the_agreements():
     generate("--seed", "1")
     generate("--seed", "2", "--flush")
@@ -298,11 +458,19 @@ def test_refuses_to_run_twice_without_flush():
 def test_flush_keeps_other_data(world):
     own = Agreement.objects.create(title="Entente du Val", kind="service", rls=world.rls)
     Party.objects.create(agreement=own, organization=world.org_a)
+    table = Instance.objects.create(name="Table du Val", kind="table", basis="thematic", level="local", rls=world.rls)
+    survey = Campaign.objects.create(
+        instrument=Instrument.objects.get(code="facteurs-collaboration"), title="Sondage du Val", rls=world.rls,
+        opens_on=datetime.date(2024, 5, 1), closes_on=datetime.date(2024, 5, 21),
+    )  # fmt: skip
+    survey.instances.set([table])
+    Response.objects.create(campaign=survey, submitted_on=datetime.date(2024, 5, 2), instance=table)
     generate("--seed", "1")
     generate("--seed", "1", "--flush")
     assert Organization.objects.filter(pk=world.org_a.pk).exists()
     assert Organization.objects.count() == 300 + 3
     assert Agreement.objects.count() == 860 + 1 and own.parties.count() == 1
+    assert Campaign.objects.filter(rls=world.rls).get() == survey and survey.responses.count() == 1
 
 
 def test_refuses_to_run_in_production(settings):

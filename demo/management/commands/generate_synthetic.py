@@ -3,7 +3,8 @@
 The registry (6,000 organisations, 15,000 people at province scale), its concertation (2,000 instances,
 40,000 memberships, 100,000 meetings, 1,000,000 attendance records: demo/synthetic/concertation.py) and
 its agreements (20,000 agreements with their parties, sections, versions, history, funding and reports:
-demo/synthetic/agreements.py).
+demo/synthetic/agreements.py) and its evaluation (survey campaigns of the shipped instruments with their
+invitations, responses and answers, and context events: demo/synthetic/evaluation.py).
 Speed matters more than history here (all of it in under two minutes on SQLite): rows go in with bulk_create
 or executemany/COPY inside one transaction, tree paths are computed here rather than by
 actions.create_territory, and no audit event is written.
@@ -27,6 +28,7 @@ from django.utils import timezone
 from demo.synthetic import RLS_COORDINATOR_PREFIX, split
 from demo.synthetic.agreements import AgreementBuilder, AgreementScale, flush_agreements
 from demo.synthetic.concertation import ConcertationBuilder, ConcertationScale, flush_concertation
+from demo.synthetic.evaluation import EvaluationBuilder, flush_evaluation
 from registry.models import (
     Affiliation,
     FundingLine,
@@ -251,9 +253,11 @@ def synthetic_data_exists() -> bool:
 
 @transaction.atomic
 def flush() -> None:
-    """Remove what a previous run created, agreements first (their parties and contacts PROTECT organisations
-    and people), deepest territories last (parents are PROTECTed)."""
+    """Remove what a previous run created, evaluation first (its campaigns and invitations point at decisions,
+    instances and people; the shipped instruments stay), then agreements (their parties and contacts PROTECT
+    organisations and people), deepest territories last (parents are PROTECTed)."""
     for province in Territory.objects.filter(kind=Territory.Kind.PROVINCE, name=PROVINCE_NAME):
+        flush_evaluation(Territory.objects.filter(path__startswith=province.path, kind=Territory.Kind.RLS))
         flush_agreements(Territory.objects.filter(path__startswith=province.path, kind=Territory.Kind.RLS))
     get_user_model().objects.filter(username__in=BENCH_USERS).delete()
     get_user_model().objects.filter(username__startswith=RLS_COORDINATOR_PREFIX).delete()
@@ -306,6 +310,9 @@ class SyntheticBuilder:
         agreements = AgreementBuilder(self.scale.agreements, self.rng, self)
         agreement_counts = agreements.build(rls_nodes)
         self.timings.update({f"ententes : {k}": v for k, v in agreements.timings.items()})
+        evaluation = EvaluationBuilder(self.rng, self, concertation)
+        evaluation_counts = evaluation.build(rls_nodes, coordinator_rls)
+        self.timings.update({f"évaluation : {k}": v for k, v in evaluation.timings.items()})
         return {
             "territoires": Territory.objects.filter(path__startswith=self.province.path).count(),
             "RLS": len(rls_nodes),
@@ -317,6 +324,7 @@ class SyntheticBuilder:
             "RLS de bench-coord": f"{coordinator_rls.name} (id {coordinator_rls.pk})",
             **concertation_counts,
             **agreement_counts,
+            **evaluation_counts,
             "durées": self.timings,
         }
 
