@@ -5,7 +5,7 @@ must not be a way round the suppression rule)."""
 from django.contrib import admin
 
 from core.admin import AuditedAdmin, ReadOnlyAdmin
-from evaluation.models import Campaign, Instrument, Item, Section
+from evaluation.models import Campaign, Instrument, Item, PlacementNote, Report, Section
 
 
 class ItemInline(admin.TabularInline):
@@ -42,3 +42,17 @@ class SectionAdmin(NotDeleted):
 class CampaignAdmin(ReadOnlyAdmin):
     list_display = ["title", "instrument", "rls", "opens_on", "closes_on", "mode", "privacy"]
     list_filter = ["mode", "privacy"]
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    """PDF reports, beside the task results that build them."""
+
+    list_display = ["kind", "rls", "campaign", "language", "status", "progress", "requested_by", "requested_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(PlacementNote)
+class PlacementNoteAdmin(ReadOnlyAdmin):
+    list_display = ["dimension", "stance", "instance", "rls", "author", "created_at"]
+    list_filter = ["stance", "dimension"]

@@ -7,8 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from concertation.models import Decision
 from core.forms import DateInput
 from evaluation import rules
+from evaluation.actions.notes import dimensions_of, year_refusal
 from evaluation.actions.responses import field_name
-from evaluation.models import Campaign, Instrument, Item, Scale, Section
+from evaluation.diagnosis.rules import DIMENSIONS
+from evaluation.models import Campaign, Instrument, Item, PlacementNote, Scale, Section
+from evaluation.models.notes import NOTE_MAX_LENGTH
 
 
 class CopyInstrumentForm(forms.Form):
@@ -164,3 +167,36 @@ class AnswerForm(forms.Form):
 
     def notes(self) -> dict:
         return {k.removeprefix("note_"): v for k, v in self.cleaned_data.items() if k.startswith("note_")}
+
+
+# The diagnosis ---------------------------------------------------------------------------------------------
+
+
+class DiagnosisYearForm(forms.Form):
+    """`?year=` of a diagnosis page and of its API twin: a calendar year, or nothing for the whole period."""
+
+    year = forms.IntegerField(label=_("Year"), required=False)
+
+    def clean_year(self) -> int | None:
+        year = self.cleaned_data.get("year")
+        refusal = year_refusal(year)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return year
+
+
+class NoteForm(DiagnosisYearForm):
+    """A note beside one dimension of a diagnosis (`kind`: "instance" or "rls"). On the diagnosis page each card
+    carries its own, the dimension and the year hidden (`in_card`)."""
+
+    dimension = forms.ChoiceField(label=_("Dimension"))
+    stance = forms.ChoiceField(label=_("Your position"), choices=PlacementNote.Stance.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label=_("Your note"), max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, kind: str, in_card: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].choices = [(code, DIMENSIONS[code].label) for code in dimensions_of(kind)]
+        self.fields["year"].widget = forms.HiddenInput()
+        self.order_fields(["dimension", "stance", "text", "year"])
+        if in_card:
+            self.fields["dimension"].widget = forms.HiddenInput()

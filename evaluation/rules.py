@@ -10,12 +10,12 @@
 """
 
 import rules
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from concertation.models import Instance, Membership
-from concertation.rules import coordinated_instances_for
-from evaluation.models import Campaign, Instrument
-from registry.models import Territory
+from concertation.rules import coordinated_instances_for, coordinates_instance, instances_for
+from evaluation.models import Campaign, Instrument, PlacementNote
+from registry.models import Organization, Territory
 from registry.rules import scope_for
 
 
@@ -92,3 +92,118 @@ rules.add_perm("evaluation.change_instrument", coordinates_rls_of)
 rules.add_perm("evaluation.add_campaign", runs_evaluations)
 rules.add_perm("evaluation.view_campaign", can_read_campaign)
 rules.add_perm("evaluation.change_campaign", coordinates_rls_of)
+
+
+# The diagnosis and the notes beside it ---------------------------------------------------------------------
+# An instance's diagnosis is read by whoever reads the instance; an RLS's, which reads every instance of the RLS
+# (private ones included), by its coordinators and analysts. Its coordinators and the instance's members annotate
+# it; unreleased survey campaigns count only for those who see their results (campaigns_for).
+
+
+def diagnosis_rls_for(user) -> QuerySet:
+    """The RLS whose diagnosis the user reads: those they coordinate or analyse (every RLS for an administrator)."""
+    qs = Territory.objects.filter(kind=Territory.Kind.RLS)
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(pk__in=scope.readable_rls)
+
+
+def _seats_of(user, instance: Instance) -> QuerySet:
+    """The instance's memberships through which the user is a member: their organisation's seat, or their own."""
+    return Membership.objects.filter(
+        Q(organization_id__in=scope_for(user).represented_orgs) | Q(person__account=user), instance=instance
+    )
+
+
+def is_instance_member(user, instance: Instance) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return _seats_of(user, instance).exists()
+
+
+def sees_unreleased_instance(user, instance: Instance) -> bool:
+    """Unreleased campaigns count in the instance's diagnosis for the RLS's coordinators and the members."""
+    scope = scope_for(user)
+    return scope.is_admin or instance.rls_id in scope.coordinated_rls or is_instance_member(user, instance)
+
+
+def coordinates_rls(user, rls: Territory) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or rls.pk in scope.coordinated_rls
+
+
+def sees_unreleased_rls(user, rls: Territory) -> bool:
+    """Unreleased campaigns count in an RLS's diagnosis for its coordinators only (as on its dashboard)."""
+    return coordinates_rls(user, rls)
+
+
+def speaks_for(user, *, instance: Instance | None = None, rls: Territory | None = None) -> Organization | None:
+    """The organisation a note's author speaks for: the member organisation whose seat they hold or represent (the
+    current seat first), or for an RLS the organisation of that RLS they represent; None for a coordinator."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if instance is not None:
+        seat = _seats_of(user, instance).select_related("organization").order_by(
+            F("end_date").desc(nulls_first=True), "-start_date", "pk"
+        ).first()  # fmt: skip
+        return seat.organization if seat is not None else None
+    represented = scope_for(user).represented_orgs
+    return Organization.objects.filter(pk__in=represented, rls=rls).order_by("name", "pk").first()
+
+
+def placement_notes_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Notes beside the diagnoses the user reads."""
+    qs = PlacementNote.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(
+        Q(instance__isnull=False, instance__in=instances_for(user))
+        | Q(instance__isnull=True, rls_id__in=scope.readable_rls)
+    )
+
+
+@rules.predicate
+def can_read_instance_diagnosis(user, instance: Instance) -> bool:
+    return instances_for(user, Instance.objects.filter(pk=instance.pk)).exists()
+
+
+@rules.predicate
+def can_read_rls_diagnosis(user, rls: Territory) -> bool:
+    return diagnosis_rls_for(user).filter(pk=rls.pk).exists()
+
+
+@rules.predicate
+def annotates_instance_diagnosis(user, instance: Instance) -> bool:
+    return coordinates_instance(user, instance) or is_instance_member(user, instance)
+
+
+@rules.predicate
+def annotates_rls_diagnosis(user, rls: Territory) -> bool:
+    """Its coordinators, and the representatives of its organisations among those who read it."""
+    if coordinates_rls(user, rls):
+        return True
+    represents = Organization.objects.filter(pk__in=scope_for(user).represented_orgs, rls=rls).exists()
+    return represents and can_read_rls_diagnosis(user, rls)
+
+
+@rules.predicate
+def may_delete_note(user, note: PlacementNote) -> bool:
+    """Its author, or a coordinator of what it annotates."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if note.author_id == user.pk:
+        return True
+    if note.instance_id is not None:
+        return coordinates_instance(user, note.instance)
+    return coordinates_rls(user, note.rls)
+
+
+rules.add_perm("evaluation.view_instance_diagnosis", can_read_instance_diagnosis)
+rules.add_perm("evaluation.view_rls_diagnosis", can_read_rls_diagnosis)
+rules.add_perm("evaluation.annotate_instance_diagnosis", annotates_instance_diagnosis)
+rules.add_perm("evaluation.annotate_rls_diagnosis", annotates_rls_diagnosis)
+rules.add_perm("evaluation.delete_placementnote", may_delete_note)

@@ -8,13 +8,14 @@ raises so the run is recorded as failed with its traceback. Every task here is i
 import datetime
 from typing import Any
 
-from django.utils import timezone
+from django.core.files.base import ContentFile
+from django.utils import timezone, translation
 from django_tasks import task
 from django_tasks.base import Task
 
-from evaluation import mail
+from evaluation import bilan, mail
 from evaluation.actions.campaigns import opening_today
-from evaluation.models import Campaign
+from evaluation.models import Campaign, Report
 
 MAX_ATTEMPTS = 3
 RETRY_DELAY = datetime.timedelta(minutes=5)
@@ -55,3 +56,62 @@ def send_due_links() -> int:
     for campaign_id in campaign_ids:
         send_campaign_mail.enqueue(campaign_id, False)
     return len(campaign_ids)
+
+
+# PDF reports -----------------------------------------------------------------------------------------------
+
+
+class RequesterGone(Exception):
+    """The account that asked for the report was deleted or deactivated: nobody's view to build it with."""
+
+
+def _progress(report_id: int, percent: int, **fields: Any) -> None:
+    # An update, not a save: the page polling the progress reads it at once, and nothing else of the row is touched.
+    Report.objects.filter(pk=report_id).update(progress=percent, **fields)
+
+
+def _pdf(html: str) -> bytes:
+    # Imported here: WeasyPrint loads Pango and fonts, which only this task needs.
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def _failed(report: Report, stage: str, error: Exception, final: bool) -> None:
+    """The stage and the kind of error only: an exception's message may quote the data being printed."""
+    status = Report.Status.FAILED if final else Report.Status.QUEUED
+    finished = timezone.now() if final else None
+    error_text = f"{stage}: {type(error).__name__}"[:200]
+    Report.objects.filter(pk=report.pk).update(status=status, error=error_text, finished_at=finished)
+
+
+def _build(report: Report, stage: list[str]) -> None:
+    """Gather, render, convert and save, saying how far it got (`stage` names the step under way, for the error)."""
+    with translation.override(report.language):
+        html = bilan.report_html(report, progress=lambda percent: _progress(report.pk, percent))
+        _progress(report.pk, 70)
+        stage[0] = "pdf"
+        content = _pdf(html)
+    stage[0] = "file"
+    report.file.save("report.pdf", ContentFile(content), save=False)  # under a random name (report_path)
+    _progress(report.pk, 100, status=Report.Status.DONE, file=report.file.name, finished_at=timezone.now(), error="")
+
+
+@task()
+def build_report(report_id: int, attempt: int = 1) -> str:
+    """Build a requested PDF report (evaluation.actions.reports) as its requester sees what it is about; returns its
+    status. A failed run leaves the report waiting while a retry is left, and marks it failed after the last one."""
+    report = Report.objects.select_related("rls", "campaign__instrument", "requested_by").filter(pk=report_id).first()
+    if report is None or report.status == Report.Status.DONE:
+        return "" if report is None else report.status
+    _progress(report.pk, 10, status=Report.Status.RUNNING)
+    stage = ["figures"]
+    try:
+        if report.requested_by is None or not report.requested_by.is_active:
+            raise RequesterGone(report.pk)
+        _build(report, stage)
+    except Exception as error:
+        _failed(report, stage[0], error, final=attempt >= MAX_ATTEMPTS)
+        _retry(build_report, attempt, report_id)
+        raise
+    return Report.Status.DONE

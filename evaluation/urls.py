@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation.views import campaigns, instruments, respond
+from evaluation.views import bilan, campaigns, diagnosis, instruments, respond
 
 app_name = "evaluation"
 
@@ -25,4 +25,16 @@ urlpatterns = [
     path("campaigns/<int:pk>/results.csv", campaigns.campaign_results_csv, name="campaign_results_csv"),
     path("campaigns/<int:pk>/history/", campaigns.campaign_history, name="campaign_history"),
     path("r/<str:token>/", respond.respond, name="respond"),
+    path("rls/", bilan.rls_list, name="rls_list"),
+    path("rls/<int:pk>/", bilan.rls_dashboard, name="rls_dashboard"),
+    path("rls/<int:pk>/bilan/", bilan.rls_report_create, name="rls_report_create"),
+    path("campaigns/<int:pk>/reports/", bilan.campaign_reports, name="campaign_reports"),
+    path("campaigns/<int:pk>/reports/new/", bilan.campaign_report_create, name="campaign_report_create"),
+    path("reports/<int:pk>/", bilan.report_status, name="report_status"),
+    path("reports/<int:pk>/file/", bilan.report_file, name="report_file"),
+    path("instances/<int:pk>/diagnosis/", diagnosis.instance_diagnosis, name="instance_diagnosis"),
+    path("instances/<int:pk>/diagnosis/notes/", diagnosis.instance_diagnosis_note, name="instance_diagnosis_note"),
+    path("rls/<int:pk>/diagnosis/", diagnosis.rls_diagnosis, name="rls_diagnosis"),
+    path("rls/<int:pk>/diagnosis/notes/", diagnosis.rls_diagnosis_note, name="rls_diagnosis_note"),
+    path("diagnosis-notes/<int:pk>/delete/", diagnosis.diagnosis_note_delete, name="diagnosis_note_delete"),
 ]

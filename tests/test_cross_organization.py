@@ -158,7 +158,23 @@ def evaluation_targets(world, common: dict, instance_pk: int) -> dict[str, dict[
         "title": "Sondage de A", "instrument": copy, "instances": [Instance.objects.get(pk=instance_pk)],
         "opens_on": datetime.date(2026, 1, 1), "closes_on": datetime.date(2026, 2, 1),
     })  # fmt: skip
+    from evaluation.actions.notes import annotate_placement
+
+    note = annotate_placement(
+        world.rep_a, instance=Instance.objects.get(pk=instance_pk), dimension="risks", placement="none_detected",
+        stance="contest", text="Note de A",
+    )  # fmt: skip
+    from evaluation.actions.reports import request_bilan
+
+    # A's RLS's bilan, asked for by its coordinator (not built: it would name A).
+    report = request_bilan(world.coordinator, world.rls, datetime.date(2024, 1, 1), datetime.date(2025, 1, 1), "fr")
     return {
+        "evaluation/reports": {**common, "pk": [report.pk]},
+        "api/v1/reports": {**common, "pk": [report.pk], "id": [report.pk]},
+        "diagnosis-notes": {**common, "pk": [note.pk], "id": [note.pk]},
+        r"diagnosis\-notes": {**common, "pk": [note.pk]},  # the pages' regex escapes the dash
+        # The RLS's diagnosis reads every instance of the RLS, A's private one included.
+        "rls/": {**common, "pk": [world.rls.pk], "id": [world.rls.pk]},
         "evaluation/items": {**common, "pk": [item.pk]},
         "instruments": {**common, "pk": [copy.pk], "id": [copy.pk], "item_id": [item.pk]},
         "campaigns": {**common, "pk": [campaign.pk], "id": [campaign.pk]},

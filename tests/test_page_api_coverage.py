@@ -111,6 +111,11 @@ WRITES = {
     "evaluation:campaign_release": ["POST /api/v1/campaigns/{}/release/"],
     "evaluation:campaign_group_answer": ["POST /api/v1/campaigns/{}/group-answer/"],
     "evaluation:respond": ["POST /api/v1/responses/"],
+    "evaluation:instance_diagnosis_note": ["POST /api/v1/instances/{}/diagnosis/notes/"],
+    "evaluation:rls_diagnosis_note": ["POST /api/v1/rls/{}/diagnosis/notes/"],
+    "evaluation:diagnosis_note_delete": ["DELETE /api/v1/diagnosis-notes/{}/"],
+    "evaluation:rls_report_create": ["POST /api/v1/reports/"],
+    "evaluation:campaign_report_create": ["POST /api/v1/reports/"],
 }
 
 # Page-only writes, with the reason they have no API twin.
@@ -151,6 +156,9 @@ READS = {
     "evaluation:instrument_list", "evaluation:instrument_detail", "evaluation:instrument_history",
     "evaluation:campaign_list", "evaluation:campaign_detail", "evaluation:campaign_history",
     "evaluation:campaign_results", "evaluation:campaign_results_csv",
+    "evaluation:instance_diagnosis", "evaluation:rls_diagnosis",
+    "evaluation:rls_list", "evaluation:rls_dashboard", "evaluation:campaign_reports", "evaluation:report_status",
+    "evaluation:report_file",
 }  # fmt: skip
 
 
