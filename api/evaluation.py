@@ -921,4 +921,4 @@ def rls_dashboard(request, pk: int, **kwargs) -> Response:
     year = request.query_params.get("year", "")
     this_year = timezone.localdate().year
     load_year = int(year) if year.isdigit() and 1990 <= int(year) <= this_year else None
-    return Response(RlsDashboardSerializer(bilan.summary(rls, request.user, load_year=load_year)).data)
+    return Response(RlsDashboardSerializer(bilan.dashboard(rls, request.user, load_year)).data)

@@ -38,6 +38,7 @@ from concertation.models import ContextEvent, Instance, Membership
 from concertation.rules import instances_for
 from concertation.views.analytics import participation_chart
 from core import charts
+from evaluation.cache import kept
 from evaluation.diagnosis import diagnose_rls
 from evaluation.models import Answer, Campaign, Invitation, Item, Report, Response, Scale, Section
 from evaluation.results import Level, _level, _mean, campaign_results
@@ -296,6 +297,12 @@ def summary(
     data["diagnosis"] = diagnosis(rls, user, end.year if start is not None else None)
     step(40)
     return data
+
+
+def dashboard(rls: Territory, user, load_year: int) -> dict[str, Any]:
+    """The dashboard's blocks, kept for this user until anything is written: a coordinator opens it again and
+    again at an assembly, and the data rarely moves in between."""
+    return kept(f"dashboard:{rls.pk}:{user.pk}:{load_year}", lambda: summary(rls, user, load_year=load_year))
 
 
 # The PDF ---------------------------------------------------------------------------------------------------

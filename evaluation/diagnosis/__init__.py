@@ -16,6 +16,7 @@ thresholds), engine (placements and recommendations), surveys (survey scores), d
 from __future__ import annotations
 
 from concertation.models import Instance
+from evaluation.cache import kept
 from evaluation.diagnosis.engine import place
 from evaluation.diagnosis.facts import Facts, Scope, gather_before_period, gather_rest
 from evaluation.diagnosis.indicators import compute
@@ -52,6 +53,13 @@ def diagnose_rls(rls: Territory, year: int | None = None, *, include_unreleased:
 
 
 def _diagnose(scope: Scope, year: int | None, include_unreleased: bool) -> Diagnosis:
+    subject = f"i{scope.instance.pk}" if scope.instance else f"r{scope.rls.pk}"
+    settings_hash = hash(tuple(sorted(thresholds().items())))
+    key = f"diagnosis:{subject}:{year}:{int(include_unreleased)}:{settings_hash}"
+    return kept(key, lambda: _compute(scope, year, include_unreleased))
+
+
+def _compute(scope: Scope, year: int | None, include_unreleased: bool) -> Diagnosis:
     values = thresholds()
     facts = gather_before_period(scope)
     period = [year] if year is not None else _period(facts)

@@ -74,7 +74,7 @@ def rls_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     rls = _get_rls(request, pk)
     this_year = timezone.localdate().year
     year = _year_param(request) or this_year
-    data = bilan.summary(rls, request.user, load_year=year)
+    data = bilan.dashboard(rls, request.user, year)
     reports = actions.reports_for(request.user).filter(rls=rls, kind=Report.Kind.BILAN).select_related("rls")
     context = {
         **data,

@@ -15,6 +15,7 @@ from core.pages import form_page, history_page
 from evaluation import rules
 from evaluation.actions import campaigns as actions
 from evaluation.actions import responses
+from evaluation.cache import kept
 from evaluation.exports import results_csv_rows
 from evaluation.forms import AnswerForm, CampaignForm, ReleaseForm
 from evaluation.models import Campaign
@@ -140,7 +141,11 @@ def campaign_history(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign(request, pk)
-    results = campaign_results_of(campaign, visible=rules.campaigns_for(request.user))
+    # Kept per reader (the comparison reads only the campaigns they may see) until anything is written.
+    results = kept(
+        f"results:{campaign.pk}:{request.user.pk}",
+        lambda: campaign_results_of(campaign, visible=rules.campaigns_for(request.user)),
+    )
     # The breakdowns as table rows, one column per section that has a mean.
     scored = [s.section for s in results.sections if s.mean is not None]
     context = {

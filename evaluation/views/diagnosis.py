@@ -27,6 +27,7 @@ from concertation.views.analytics import participation as instance_participation
 from core.pages import form_page
 from evaluation import bilan, rules
 from evaluation.actions import notes as actions
+from evaluation.cache import kept
 from evaluation.diagnosis import (
     HIGH,
     INSUFFICIENT_EVIDENCE,
@@ -264,7 +265,13 @@ def instance_diagnosis(request: HttpRequest, pk: int) -> HttpResponse:
     year, refusal = _year(request)
     if refusal:
         return _bad_year(request, refusal, page, _("Diagnosis of %(name)s") % {"name": instance.name})
-    context = _page(request, instance=instance, rls=instance.rls, curve=instance_participation(instance), year=year)
+    context = _page(
+        request,
+        instance=instance,
+        rls=instance.rls,
+        curve=kept(f"curve:{instance.pk}", lambda: instance_participation(instance)),
+        year=year,
+    )
     context.update({"subject": instance, "page_url": page,
                     "note_url": reverse("evaluation:instance_diagnosis_note", args=[instance.pk])})  # fmt: skip
     return render(request, "evaluation/diagnosis.html", context)

@@ -6,6 +6,7 @@ annotating it; bad input writes nothing; the page's queries do not grow with the
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -375,6 +376,24 @@ def test_the_page_queries_do_not_grow_with_the_instance(client, world, placed, a
             note_actions.annotate_placement(author, instance=placed, dimension=dimension, placement="x",
                                             stance="contest", text=f"Note {n}")  # fmt: skip
     client.force_login(world.coordinator)
-    page_queries(client, small)  # the session and the caches, once
+    page_queries(client, small)  # the session, once
+    cache.clear()  # the diagnosis itself is computed each time here (its cache is tested below)
     baseline = page_queries(client, small)
+    cache.clear()
     assert page_queries(client, placed) <= baseline
+
+
+def test_the_diagnosis_is_kept_until_something_is_written(client, world, placed, member):
+    """Computed once, then read from the cache; any audited write (here a context event) or a new survey answer
+    changes the data stamp, so the next page reads the new data."""
+    from concertation.actions import timeline
+
+    client.force_login(world.coordinator)
+    cold = page_queries(client, placed)
+    warm = page_queries(client, placed)
+    assert warm < cold - 10
+    timeline.add_context_event(world.coordinator, {
+        "rls": world.rls, "instance": placed, "date": D(2022, 3, 1), "kind": "change_of_direction",
+        "title": "Nouvelle direction",
+    })  # fmt: skip
+    assert page_queries(client, placed) == cold

@@ -247,8 +247,7 @@ def test_the_results_page_hides_what_would_expose_someone(client, world, assembl
     assert "Idée 7" in page
     # Four community members answered 4, three public and one municipal 2: every sector is under five.
     assert page.count(fr("hidden (too few respondents)")) == 3
-    campaign.min_group_size = 3
-    campaign.save()
+    campaign_actions.update_campaign(world.coordinator, campaign, {"min_group_size": 3})
     # With three, the municipal group (1) is hidden, and so is the public one: the total minus the community
     # group would give the municipal answer back.
     assert client.get(url).content.decode().count(fr("hidden (too few respondents)")) == 2
