@@ -1,6 +1,5 @@
-"""/api/v1 endpoints of the evaluation module: instruments (read, copy, edit the copy and its items), campaigns
-(launch, change, close, remind, release, the group answer, the results), the public answer of a personal link,
-PDF reports (the bilan of an RLS, a campaign's results) and the figures of an RLS's dashboard.
+"""/api/v1 endpoints of the evaluation's surveys: instruments (read, copy, edit the copy and its items), campaigns
+(launch, change, close, remind, release, the group answer, the results) and the public answer of a personal link.
 
 Serializers shape the input and offer the objects the user may pick (a hidden id answers like an unknown one);
 the actions (evaluation.actions) check the permission and the scope of every object named, and api.errors turns
@@ -11,42 +10,36 @@ import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
-from drf_spectacular.types import OpenApiTypes
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action, api_view
+from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from api.concertation import ScopedSerializer
 from api.errors import DetailError
-from api.plans import ConcentrationSerializer, OrganizationLoadSerializer
 from api.schema import CONFLICT, MaillageAutoSchema
+from api.survey_results import CampaignResultsSerializer
 from api.views import Pagination
 from concertation.filters import IdFilter
 from concertation.models import Decision
-from evaluation import bilan, links
+from evaluation import links
 from evaluation.actions import campaigns as campaign_actions
 from evaluation.actions import instruments as instrument_actions
-from evaluation.actions import reports as report_actions
 from evaluation.actions import responses as response_actions
-from evaluation.models import Campaign, Instrument, Item, Report, Scale, Section
-from evaluation.results import GroupResult, Results, campaign_results
+from evaluation.models import Campaign, Instrument, Item, Section
+from evaluation.results import campaign_results
 from evaluation.rules import campaign_instances_for, campaigns_for, evaluation_rls_for, instruments_for
-from evaluation.views import bilan as bilan_views
 from registry.filters import YesNoFilter
 from registry.models import Territory
 
@@ -364,186 +357,6 @@ def with_counts(queryset: QuerySet) -> QuerySet:
     )
 
 
-# Results --------------------------------------------------------------------------------------------------
-# What campaign_results computed, shown as it is: where the anonymity rule hid something, the cell says
-# `"suppressed": true` with the reason, and carries no figure.
-
-
-def _fewer_than(n: int) -> str:
-    return ngettext(
-        "Fewer than %(count)d respondent: no figure is shown, so that no one can be recognised.",
-        "Fewer than %(count)d respondents: no figure is shown, so that no one can be recognised.",
-        n,
-    ) % {"count": n}
-
-
-class DistributionSerializer(serializers.Serializer):
-    value = serializers.CharField()
-    label = serializers.CharField(help_text="In the reader's language.")
-    count = serializers.IntegerField()
-
-    def to_representation(self, row: tuple[str, str, int]) -> dict:
-        value, label, count = row
-        return {"value": value, "label": str(label), "count": count}
-
-
-class ItemResultSerializer(serializers.Serializer):
-    item = serializers.IntegerField(source="item.pk")
-    code = serializers.CharField(source="item.code")
-    text = serializers.CharField(source="item.text", help_text="In the reader's language (French if no English).")
-    scale = serializers.ChoiceField(source="item.scale", choices=Scale.choices)
-    n = serializers.IntegerField(help_text="Answers given to this item.")
-    mean = serializers.FloatField(allow_null=True, help_text="Likert items: the mean answer (1 to 5).")
-    share_yes = serializers.FloatField(allow_null=True, help_text="Yes / no items: the share of yes (0 to 1).")
-    distribution = DistributionSerializer(many=True, help_text="How many chose each value, in the scale's order.")
-    unfavourable = serializers.BooleanField(help_text="A / B / C items: C at least as frequent as A and as B.")
-    note = serializers.CharField(help_text="A group answer: the discussion note.")
-    comments = serializers.ListField(child=serializers.CharField(), help_text="Open questions: sorted by text.")
-
-
-def _abc(counts: dict[str, int]) -> dict[str, int] | None:
-    return counts or None
-
-
-ABC_FIELD = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
-ABC_COUNTS = serializers.DictField(child=serializers.IntegerField())
-
-
-class SectionResultSerializer(serializers.Serializer):
-    section = serializers.IntegerField(source="section.pk")
-    code = serializers.CharField(source="section.code")
-    title = serializers.CharField(source="section.title")
-    n = serializers.IntegerField(help_text="Respondents behind the figures.")
-    mean = serializers.FloatField(allow_null=True, help_text="Mean of each respondent's mean of the Likert items.")
-    sd = serializers.FloatField(allow_null=True, help_text="Sample standard deviation of those means.")
-    minimum = serializers.FloatField(allow_null=True)
-    maximum = serializers.FloatField(allow_null=True)
-    # A string, not an enum: the instances' `level` already names an enum of the schema.
-    level = serializers.CharField(
-        allow_null=True, help_text="`strength`, `watch` or `concern`, read against the instrument's thresholds."
-    )
-    level_label = serializers.CharField()
-    abc = serializers.SerializerMethodField(help_text="A / B / C counts of the section; null without such items.")
-    items = ItemResultSerializer(many=True)
-
-    @extend_schema_field(ABC_FIELD)
-    def get_abc(self, section) -> dict[str, int] | None:
-        return _abc(section.abc)
-
-
-class CellSerializer(serializers.Serializer):
-    mean = serializers.FloatField(allow_null=True)
-    suppressed = serializers.BooleanField()
-    reason = serializers.CharField(allow_null=True)
-
-
-class GroupSerializer(serializers.Serializer):
-    """A sector or an instance of the breakdown."""
-
-    label = serializers.CharField()
-    n = serializers.IntegerField(allow_null=True, help_text="Respondents of the group; null when suppressed.")
-    suppressed = serializers.BooleanField()
-    reason = serializers.SerializerMethodField()
-    means = serializers.SerializerMethodField(help_text="Section code → the group's mean, or why it is hidden.")
-    abc = serializers.SerializerMethodField(help_text="Section code → A / B / C counts; null when suppressed.")
-
-    def _minimum(self) -> int:
-        return self.context["min_group_size"]
-
-    def get_reason(self, group: GroupResult) -> str | None:
-        if not group.suppressed:
-            return None
-        return ngettext(
-            "Hidden: this group, or another one of the breakdown, has fewer than %(count)d respondent.",
-            "Hidden: this group, or another one of the breakdown, has fewer than %(count)d respondents.",
-            self._minimum(),
-        ) % {"count": self._minimum()}
-
-    @extend_schema_field(serializers.DictField(child=CellSerializer()))
-    def get_means(self, group: GroupResult) -> dict[str, dict]:
-        cells = {}
-        for code, mean in group.means.items():
-            if group.suppressed:
-                cells[code] = {"mean": None, "suppressed": True, "reason": self.get_reason(group)}
-            elif mean is None:
-                reason = ngettext(
-                    "Fewer than %(count)d respondent of this group answered this section.",
-                    "Fewer than %(count)d respondents of this group answered this section.",
-                    self._minimum(),
-                ) % {"count": self._minimum()}
-                cells[code] = {"mean": None, "suppressed": True, "reason": reason}
-            else:
-                cells[code] = {"mean": mean, "suppressed": False, "reason": None}
-        return cells
-
-    @extend_schema_field(serializers.DictField(child=ABC_COUNTS, allow_null=True))
-    def get_abc(self, group: GroupResult) -> dict | None:
-        return None if group.suppressed else group.abc
-
-
-class SectorGroupSerializer(GroupSerializer):
-    sector = serializers.CharField(source="key", help_text="The sector's code (blank: not recorded).")
-
-
-class InstanceGroupSerializer(GroupSerializer):
-    instance = serializers.IntegerField(source="key", allow_null=True, help_text="Null: an instance since deleted.")
-
-
-class ComparisonSerializer(serializers.Serializer):
-    campaign = serializers.IntegerField(source="campaign.pk", help_text="The previous campaign (one the user sees).")
-    title = serializers.CharField(source="campaign.title")
-    opens_on = serializers.DateField(source="campaign.opens_on")
-    means = serializers.DictField(
-        child=serializers.FloatField(allow_null=True),
-        help_text="Section code → its mean then; null where it had too few respondents, or none.",
-    )
-    deltas = serializers.DictField(
-        child=serializers.FloatField(allow_null=True), help_text="Section code → this mean minus that one."
-    )
-
-
-class CampaignResultsSerializer(serializers.Serializer):
-    """Below the campaign's smallest group (individual answers), `suppressed` is true with its reason and every
-    figure is empty; a sector or instance group too small, or one that would give a hidden one away, likewise."""
-
-    campaign = serializers.IntegerField(source="campaign.pk")
-    instrument = serializers.IntegerField(source="instrument.pk")
-    scoring = serializers.ChoiceField(choices=Instrument.Scoring.choices)
-    is_group = serializers.BooleanField(help_text="One consensual answer recorded for the group.")
-    invited = serializers.IntegerField()
-    answered = serializers.IntegerField(source="used", help_text="Personal links used.")
-    respondents = serializers.IntegerField()
-    response_rate = serializers.FloatField(allow_null=True, help_text="answered / invited; null for a group answer.")
-    min_group_size = serializers.IntegerField()
-    suppressed = serializers.BooleanField()
-    reason = serializers.SerializerMethodField()
-    sections = SectionResultSerializer(many=True)
-    abc = serializers.SerializerMethodField(help_text="A / B / C counts of the instrument; null without such items.")
-    by_sector = SectorGroupSerializer(many=True, help_text="Individual answers only.")
-    by_instance = InstanceGroupSerializer(many=True, help_text="Only when the campaign covers several instances.")
-    sector_gap = serializers.DictField(
-        child=serializers.FloatField(allow_null=True),
-        help_text="Section code → community minus public mean; null unless both groups are shown.",
-    )
-    previous = ComparisonSerializer(allow_null=True, help_text="The previous campaign of the same instrument.")
-    comments = serializers.ListField(child=serializers.CharField(), help_text="Every open-text answer, by text.")
-    benefits_ticked = serializers.FloatField(allow_null=True, help_text="Checklist: mean benefits ticked.")
-    drawbacks_ticked = serializers.FloatField(allow_null=True, help_text="Checklist: mean drawbacks ticked.")
-    balance = ItemResultSerializer(allow_null=True, help_text="Checklist: the overall judgement.")
-
-    def __init__(self, instance: Results | None = None, **kwargs) -> None:
-        super().__init__(instance, **kwargs)
-        if instance is not None:
-            self.context.setdefault("min_group_size", instance.min_group_size)
-
-    def get_reason(self, results: Results) -> str | None:
-        return _fewer_than(results.min_group_size) if results.suppressed else None
-
-    @extend_schema_field(ABC_FIELD)
-    def get_abc(self, results: Results) -> dict[str, int] | None:
-        return _abc(results.abc)
-
-
 @extend_schema_view(
     create=extend_schema(request=CampaignSerializer, responses={201: CampaignSerializer}),
     partial_update=extend_schema(request=CampaignSerializer, responses={200: CampaignSerializer, **CONFLICT}),
@@ -679,246 +492,3 @@ class ResponseViewSet(viewsets.GenericViewSet):
             raise Http404
         response_actions.submit_response(invitation, body.validated_data["answers"])
         return Response({"received": True}, status=status.HTTP_201_CREATED)
-
-
-# PDF reports ----------------------------------------------------------------------------------------------
-# Built in the background: a request answers 202 with the report waiting; its status and progress are read back
-# until it is `done`, then `download_url` gives the PDF. Kinds, statuses and languages are plain strings here (the
-# schema already has enums named `kind`, `status` and `language` with other values).
-
-
-class PdfReportSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text="`bilan` (an RLS over a period) or `campaign`.")
-    language = serializers.CharField(read_only=True, help_text="`fr` or `en`.")
-    status = serializers.CharField(read_only=True, help_text="`queued`, `running`, `done` or `failed`.")
-    progress = serializers.IntegerField(read_only=True, help_text="Percent done (0 to 100).")
-    error = serializers.CharField(read_only=True, help_text="The step that failed and the kind of error, if any.")
-    download_url = serializers.SerializerMethodField(help_text="The PDF once `done`; null before.")
-
-    class Meta:
-        model = Report
-        fields = [
-            "id", "kind", "rls", "campaign", "period_start", "period_end", "language", "status", "progress",
-            "requested_at", "finished_at", "error", "download_url",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-    def get_download_url(self, report: Report) -> str | None:
-        if not report.is_ready:
-            return None
-        path = reverse("report-file", args=[report.pk])
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
-
-
-class PdfReportRequestSerializer(serializers.Serializer):
-    """A bilan names its RLS and period; a campaign's report names the campaign. The action checks the rest."""
-
-    kind = serializers.CharField(help_text="`bilan` or `campaign`.")
-    rls = serializers.PrimaryKeyRelatedField(
-        queryset=Territory.objects.filter(kind=Territory.Kind.RLS), required=False, allow_null=True,
-        help_text="A bilan: the RLS (one the user coordinates or analyses).",
-    )  # fmt: skip
-    campaign = serializers.PrimaryKeyRelatedField(
-        queryset=Campaign.objects.none(), required=False, allow_null=True,
-        help_text="A campaign's report: a campaign whose results the user sees.",
-    )  # fmt: skip
-    period_start = serializers.DateField(required=False, allow_null=True, help_text="A bilan: the first day.")
-    period_end = serializers.DateField(
-        required=False, allow_null=True, help_text="A bilan: the last day, today at the latest (15 years at most)."
-    )
-    language = serializers.CharField(required=False, default="fr", help_text="`fr` (default) or `en`.")
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["campaign"].queryset = campaigns_for(request.user)
-        return fields
-
-    def validate_kind(self, value: str) -> str:
-        if value not in Report.Kind.values:
-            raise serializers.ValidationError(_("Choose `bilan` or `campaign`."))
-        return value
-
-
-class ReportFilter(django_filters.FilterSet):
-    rls = IdFilter(field_name="rls")
-    campaign = IdFilter(field_name="campaign")
-
-    class Meta:
-        model = Report
-        fields = ["rls", "campaign"]
-
-
-@extend_schema_view(list=extend_schema(description="The reports the user may download, latest first."))
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """A report is read by its requester and by the coordinators of its RLS (404 otherwise)."""
-
-    serializer_class = PdfReportSerializer
-    filterset_class = ReportFilter
-    http_method_names = ["get", "post", "head", "options"]
-
-    def get_queryset(self) -> QuerySet:
-        return report_actions.reports_for(self.request.user).order_by("-requested_at", "-pk")
-
-    @extend_schema(request=PdfReportRequestSerializer, responses={202: PdfReportSerializer})
-    def create(self, request, *args, **kwargs) -> Response:
-        """Ask for a PDF report: the bilan of an RLS's concertation over a period, or a campaign's results. It is
-        produced in the background; follow its `status` and `progress`."""
-        data = self._input(PdfReportRequestSerializer)
-        if data["kind"] == Report.Kind.CAMPAIGN:
-            report = report_actions.request_campaign_report(request.user, data.get("campaign"), data["language"])
-        else:
-            report = report_actions.request_bilan(
-                request.user, data.get("rls"), data.get("period_start"), data.get("period_end"), data["language"]
-            )
-        fresh = Report.objects.get(pk=report.pk)  # a backend that runs it at once has already moved it on
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_202_ACCEPTED)
-
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], filterset_class=None)
-    def file(self, request, pk=None, **kwargs) -> FileResponse:
-        """The PDF of a report that is `done` (404 before); the download is logged."""
-        report = self.get_object()
-        if not report.is_ready:
-            raise Http404
-        return bilan_views.download(request, report)
-
-
-# The RLS dashboard's figures ------------------------------------------------------------------------------
-
-
-class SeriesYearSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    organizations = serializers.IntegerField(help_text="Distinct member organisations across the instances.")
-    instances = serializers.IntegerField(help_text="Instances with at least one member that year.")
-
-
-class InstanceMembersSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
-    members = serializers.IntegerField(help_text="Member organisations in the last year shown.")
-
-
-class EventSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
-    date = serializers.DateField()
-    kind = serializers.CharField(help_text="The context event's kind (as in /instances/{id}/timeline/).")
-    title = serializers.CharField()
-    instance = serializers.IntegerField(source="instance_id", allow_null=True, help_text="Null: the whole RLS.")
-
-
-class ExitYearSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    count = serializers.IntegerField(help_text="Memberships that ended that year.")
-
-
-class ParticipationBlockSerializer(serializers.Serializer):
-    years = SeriesYearSerializer(many=True, source="series")
-    year = serializers.IntegerField(help_text="The last year shown, that of `instances`.")
-    instances = InstanceMembersSerializer(many=True, source="per_instance")
-    events = EventSerializer(many=True)
-    exits = ExitYearSerializer(many=True)
-
-
-class LoadBlockSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    concentration = ConcentrationSerializer()
-    top = OrganizationLoadSerializer(many=True, help_text="The most solicited organisations, by meeting hours.")
-
-
-class AgreementKindCountSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    label = serializers.CharField()
-    count = serializers.IntegerField()
-
-    def to_representation(self, row: tuple) -> dict:
-        kind, label, count = row
-        return {"kind": kind, "label": str(label), "count": count}
-
-
-class FundingYearSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    total = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="CAD.")
-    agreements = serializers.IntegerField(source="n")
-
-
-class DriftingSerializer(serializers.Serializer):
-    organization = serializers.IntegerField(source="organization_id")
-    name = serializers.CharField(source="organization__name")
-    year = serializers.IntegerField()
-    service_share = serializers.FloatField(help_text="Percent of the year's funding from service agreements.")
-
-
-class AgreementsBlockSerializer(serializers.Serializer):
-    in_force = serializers.IntegerField()
-    by_kind = AgreementKindCountSerializer(many=True, help_text="Agreements in force by kind (kinds with any).")
-    funding = FundingYearSerializer(many=True)
-    expiring = serializers.IntegerField(source="expiring_count")
-    late_reports = serializers.IntegerField(source="late_count")
-    community_organizations = serializers.IntegerField(source="community")
-    drifting_count = serializers.IntegerField(
-        help_text="Community organisations whose service-agreement money overtakes mission funding."
-    )
-    drifting = DriftingSerializer(many=True)
-
-
-class SectionScoreSerializer(serializers.Serializer):
-    code = serializers.CharField(source="section.code")
-    title = serializers.CharField(source="section.title")
-    n = serializers.IntegerField()
-    mean = serializers.FloatField(allow_null=True)
-    level = serializers.CharField(allow_null=True, help_text="`strength`, `watch` or `concern`.")
-
-
-class SurveySerializer(serializers.Serializer):
-    campaign = serializers.IntegerField(source="campaign.pk")
-    title = serializers.CharField(source="campaign.title")
-    instrument = serializers.IntegerField(source="campaign.instrument_id")
-    opens_on = serializers.DateField(source="campaign.opens_on")
-    closes_on = serializers.DateField(source="campaign.closes_on")
-    invited = serializers.IntegerField()
-    answered = serializers.IntegerField()
-    respondents = serializers.IntegerField()
-    suppressed = serializers.BooleanField(help_text="Too few respondents: no figure, as in the campaign's results.")
-    sections = SectionScoreSerializer(many=True)
-
-
-class PlacementSerializer(serializers.Serializer):
-    dimension = serializers.CharField(source="dimension_code")
-    dimension_label = serializers.CharField(source="dimension")
-    placement = serializers.CharField(source="code")
-    placement_label = serializers.CharField(source="placement")
-    confidence = serializers.CharField(help_text="`low`, `medium` or `high`.")
-
-
-class DiagnosisBlockSerializer(serializers.Serializer):
-    period = serializers.ListField(child=serializers.IntegerField(), help_text="The calendar years read.")
-    placements = PlacementSerializer(many=True)
-
-
-class RlsDashboardSerializer(serializers.Serializer):
-    rls = serializers.IntegerField(source="rls.pk")
-    name = serializers.CharField(source="rls.name")
-    participation = ParticipationBlockSerializer()
-    load = LoadBlockSerializer()
-    agreements = AgreementsBlockSerializer()
-    surveys = SurveySerializer(many=True, help_text="The latest closed campaign of each instrument the user sees.")
-    diagnosis = DiagnosisBlockSerializer()
-
-
-@extend_schema(
-    parameters=[
-        OpenApiParameter("year", int, description="The year of the concertation load (this year if not given).")
-    ],
-    responses=RlsDashboardSerializer,
-    description="The figures of an RLS's dashboard, as the user may see them (its coordinators and analysts).",
-)
-@api_view(["GET"])
-def rls_dashboard(request, pk: int, **kwargs) -> Response:
-    rls = get_object_or_404(report_actions.bilan_rls_for(request.user), pk=pk)
-    year = request.query_params.get("year", "")
-    this_year = timezone.localdate().year
-    load_year = int(year) if year.isdigit() and 1990 <= int(year) <= this_year else None
-    return Response(RlsDashboardSerializer(bilan.dashboard(rls, request.user, load_year)).data)

@@ -2,7 +2,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import agreements, concertation, diagnosis, errors, evaluation, meetings, plans, priorities, views
+from api import agreements, concertation, diagnosis, errors, evaluation, meetings, plans, priorities, reports, views
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
@@ -19,14 +19,14 @@ router.register("agreements", agreements.AgreementViewSet, basename="agreement")
 router.register("instruments", evaluation.InstrumentViewSet, basename="instrument")
 router.register("campaigns", evaluation.CampaignViewSet, basename="campaign")
 router.register("responses", evaluation.ResponseViewSet, basename="response")
-router.register("reports", evaluation.ReportViewSet, basename="report")
+router.register("reports", reports.ReportViewSet, basename="report")
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^instances/(?P<pk>[0-9]+)/participation/?$", plans.participation, name="instance-participation"),
     re_path(r"^analytics/concertation-load/?$", plans.concertation_load, name="concertation-load"),
-    re_path(r"^rls/(?P<pk>[0-9]+)/dashboard/?$", evaluation.rls_dashboard, name="rls-dashboard"),
+    re_path(r"^rls/(?P<pk>[0-9]+)/dashboard/?$", reports.rls_dashboard, name="rls-dashboard"),
     re_path(r"^instances/(?P<pk>[0-9]+)/diagnosis/?$", diagnosis.instance_diagnosis, name="instance-diagnosis"),
     re_path(
         r"^instances/(?P<pk>[0-9]+)/diagnosis/notes/?$",
