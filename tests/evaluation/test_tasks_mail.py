@@ -176,7 +176,13 @@ def test_a_campaign_opening_tomorrow_sends_its_links_on_that_day(
     call_command("send_survey_links", stdout=out)
 
     assert len(mailoutbox) == 8
-    assert "1 campaign opening today" in out.getvalue()
+    with translation.override("fr"):  # commands speak the platform's first language
+        said = translation.ngettext(
+            "Survey links queued for %(count)s campaign opening today.",
+            "Survey links queued for %(count)s campaigns opening today.",
+            1,
+        ) % {"count": 1}
+    assert said in out.getvalue()
     assert set(Invitation.objects.values_list("sent_on", flat=True)) == {tomorrow}
     call_command("send_survey_links", stdout=io.StringIO())
     assert len(mailoutbox) == 8, "the daily command run twice sends nothing twice"
