@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from api.evaluation import ScopedViewSet
 from api.plans import ConcentrationSerializer, OrganizationLoadSerializer
 from concertation.filters import IdFilter
-from evaluation import bilan
+from evaluation import bilan, rules
 from evaluation.actions import reports as report_actions
 from evaluation.models import Campaign, Report
 from evaluation.rules import campaigns_for
@@ -106,7 +106,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return report_actions.reports_for(self.request.user).order_by("-requested_at", "-pk")
+        return rules.reports_for(self.request.user).order_by("-requested_at", "-pk")
 
     @extend_schema(request=PdfReportRequestSerializer, responses={202: PdfReportSerializer})
     def create(self, request, *args, **kwargs) -> Response:
@@ -263,7 +263,7 @@ class RlsDashboardSerializer(serializers.Serializer):
 )
 @api_view(["GET"])
 def rls_dashboard(request, pk: int, **kwargs) -> Response:
-    rls = get_object_or_404(report_actions.bilan_rls_for(request.user), pk=pk)
+    rls = get_object_or_404(rules.diagnosis_rls_for(request.user), pk=pk)
     year = request.query_params.get("year", "")
     this_year = timezone.localdate().year
     load_year = int(year) if year.isdigit() and 1990 <= int(year) <= this_year else None

@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from concertation.models import Instance, Membership
 from concertation.rules import coordinated_instances_for, coordinates_instance, instances_for
-from evaluation.models import Campaign, Instrument, PlacementNote
+from evaluation.models import Campaign, Instrument, PlacementNote, Report
 from registry.models import Organization, Territory
 from registry.rules import scope_for
 
@@ -207,3 +207,38 @@ rules.add_perm("evaluation.view_rls_diagnosis", can_read_rls_diagnosis)
 rules.add_perm("evaluation.annotate_instance_diagnosis", annotates_instance_diagnosis)
 rules.add_perm("evaluation.annotate_rls_diagnosis", annotates_rls_diagnosis)
 rules.add_perm("evaluation.delete_placementnote", may_delete_note)
+
+
+# The RLS dashboard and PDF reports ------------------------------------------------------------------------
+
+
+def reports_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Reports the user may follow and download: their own while they still read what it is about, and every report
+    of the RLS they coordinate."""
+    qs = Report.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    own = Q(requested_by=user) & (
+        Q(kind=Report.Kind.BILAN, rls_id__in=scope.readable_rls)
+        | Q(kind=Report.Kind.CAMPAIGN, campaign__in=campaigns_for(user).values("pk"))
+    )
+    return qs.filter(own | Q(rls_id__in=scope.coordinated_rls))
+
+
+@rules.predicate
+def reads_an_rls(user) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or bool(scope.readable_rls)
+
+
+@rules.predicate
+def reads_rls(user, rls: Territory | None) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or (rls is not None and rls.pk in scope.readable_rls)
+
+
+rules.add_perm("evaluation.view_rls_dashboard", reads_an_rls)
+rules.add_perm("evaluation.request_bilan", reads_rls)

@@ -14,10 +14,8 @@ Who (the rules below belong in evaluation.rules; they are here until that module
 
 import datetime
 
-import rules
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,52 +24,8 @@ from core.models import AuditEvent
 from evaluation.models import Campaign, Report
 from evaluation.rules import campaigns_for
 from registry.models import Territory
-from registry.rules import scope_for
 
 MAX_YEARS = 15  # the longest period a bilan covers (the issue's bound)
-
-
-# Scope -----------------------------------------------------------------------------------------------------
-
-
-def bilan_rls_for(user) -> QuerySet:
-    """The RLS whose dashboard and bilan the user reads: those they coordinate or analyse (every RLS for an
-    administrator)."""
-    qs = Territory.objects.filter(kind=Territory.Kind.RLS)
-    scope = scope_for(user)
-    return qs if scope.is_admin else qs.filter(pk__in=scope.readable_rls)
-
-
-def reports_for(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Reports the user may follow and download: their own while they still read what it is about, and every report
-    of the RLS they coordinate."""
-    qs = Report.objects.all() if queryset is None else queryset
-    scope = scope_for(user)
-    if scope.is_admin:
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    own = Q(requested_by=user) & (
-        Q(kind=Report.Kind.BILAN, rls_id__in=scope.readable_rls)
-        | Q(kind=Report.Kind.CAMPAIGN, campaign__in=campaigns_for(user).values("pk"))
-    )
-    return qs.filter(own | Q(rls_id__in=scope.coordinated_rls))
-
-
-@rules.predicate
-def reads_an_rls(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_admin or bool(scope.readable_rls)
-
-
-@rules.predicate
-def reads_rls(user, rls: Territory | None) -> bool:
-    scope = scope_for(user)
-    return scope.is_admin or (rls is not None and rls.pk in scope.readable_rls)
-
-
-rules.add_perm("evaluation.view_rls_dashboard", reads_an_rls)
-rules.add_perm("evaluation.request_bilan", reads_rls)
 
 
 # Requests --------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from core import audit
 from core.forms import DateInput
 from core.models import AuditEvent
 from core.pages import form_page
-from evaluation import bilan
+from evaluation import bilan, rules
 from evaluation.actions import reports as actions
 from evaluation.models import Report
 from evaluation.views.common import button, get_campaign
@@ -48,7 +48,7 @@ def _bilan_form(request: HttpRequest, data=None) -> BilanForm:
 
 
 def _get_rls(request: HttpRequest, pk: int) -> Territory:
-    return get_object_or_404(actions.bilan_rls_for(request.user), pk=pk)
+    return get_object_or_404(rules.diagnosis_rls_for(request.user), pk=pk)
 
 
 def _year_param(request: HttpRequest) -> int | None:
@@ -60,7 +60,7 @@ def _year_param(request: HttpRequest) -> int | None:
 @require_safe
 def rls_list(request: HttpRequest) -> HttpResponse:
     """The dashboards the user reads: straight to it when there is one."""
-    territories = list(actions.bilan_rls_for(request.user).order_by("name")[:500])
+    territories = list(rules.diagnosis_rls_for(request.user).order_by("name")[:500])
     if not territories:
         raise PermissionDenied(_("The RLS dashboards are for the network coordinators and analysts."))
     if len(territories) == 1:
@@ -75,7 +75,7 @@ def rls_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     this_year = timezone.localdate().year
     year = _year_param(request) or this_year
     data = bilan.dashboard(rls, request.user, year)
-    reports = actions.reports_for(request.user).filter(rls=rls, kind=Report.Kind.BILAN).select_related("rls")
+    reports = rules.reports_for(request.user).filter(rls=rls, kind=Report.Kind.BILAN).select_related("rls")
     context = {
         **data,
         "load_years": list(range(this_year, this_year - 6, -1)),
@@ -116,7 +116,7 @@ def campaign_report_create(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_reports(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's PDF reports the user may download (loaded into the campaign page, or a page of its own)."""
     campaign = get_campaign(request, pk)
-    reports = actions.reports_for(request.user).filter(campaign=campaign).select_related("campaign", "rls")
+    reports = rules.reports_for(request.user).filter(campaign=campaign).select_related("campaign", "rls")
     context = {"campaign": campaign, "reports": reports[:REPORTS_SHOWN], "languages": Report.Language.choices}
     if request.htmx:
         return render(request, "evaluation/_reports.html", context)
@@ -124,7 +124,7 @@ def campaign_reports(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _get_report(request: HttpRequest, pk: int) -> Report:
-    reports = actions.reports_for(request.user).select_related("rls", "campaign")
+    reports = rules.reports_for(request.user).select_related("rls", "campaign")
     return get_object_or_404(reports, pk=pk)
 
 
