@@ -8,10 +8,15 @@ What a newcomer should read in it:
   of belonging) delegates a representative next to the regional organisations;
 - a thematic **table des aînés** and the **comité conjoint** of the CISSS–CAB service agreement;
 - three years of meetings (agenda, minutes, decisions, follow-ups, attendance, approved minutes), a completed
-  priority exercise in the assembly, a démarche through its seven stages and the action plan drawn from it.
+  priority exercise in the assembly, a démarche through its seven stages and the action plan drawn from it;
+- the assembly's first years, 2010–2015, twice a year: priorities from the milieux voted in plenary (2011, 2012),
+  votes with dissent recorded and a chair shared by the CDC and the CSSS; then, from the autumn of 2013, the
+  CSSS's programme priorities (the 2014 plenary), the CSSS alone in the chair, more of its managers and fewer
+  community organisations in the room (HISTORY, PAST_EXERCISES).
 
 Meetings are placed relative to the day of loading (the two previous calendar years, this year, and the next
-few weeks), so the calendar always shows what comes next; everything else is fixed. The loader is idempotent:
+few weeks), so the calendar always shows what comes next; the assembly's first years and everything else are
+fixed. The loader is idempotent:
 each part is created only when it is missing.
 """
 
@@ -241,12 +246,14 @@ ORGANISERS = ("Sylvie Bergeron", "François Leblanc")
 # belonging are drawn; the regional bodies in 2012. Then the decline: 38, 31, 27, 25, … down to 18 today.
 ASSEMBLY_SEATS = [
     # 2010: the founders.
-    seat("cisss", "2010-05-12", None, "member", *CISSS_HEADS),
-    seat("clsc", "2010-05-12", None, "member", "Julie Ouellet", "Patrick Nadeau"),
+    # The CSSS co-chairs with the CDC until the autumn of 2013, then chairs alone (domain.md §6).
+    seat("cisss", "2010-05-12", None, "chair", *CISSS_HEADS),
+    seat("clsc", "2010-05-12", None, "member", "Julie Ouellet", "Patrick Nadeau", "Stéphanie Dufresne"),
     seat("cab", "2010-05-12", None, "member", "Louise Gauthier"),
     seat("aines", "2010-05-12", None, "member", "Jean-Guy Côté", "Pierrette Lachance"),
     seat("proches", "2010-05-12", None, "member", "Johanne Beaulieu"),
-    seat("cdc", "2010-05-12", None, "chair", "Chantal Lefebvre", "Sylvie Bergeron"),
+    seat("cdc", "2010-05-12", "2013-11-12", "chair", "Chantal Lefebvre", "Sylvie Bergeron"),
+    seat("cdc", "2013-11-13", None, "member", "Chantal Lefebvre"),
     seat("table", "2010-05-12", None, "member", "Francine Roberge"),
     seat("famille", "2010-05-12", None, "member", "Catherine Boucher"),
     seat("popote", "2010-05-12", None, "member", "Nathalie Fortin", "Annie Roussel"),
@@ -259,6 +266,15 @@ ASSEMBLY_SEATS = [
     seat("rpa", "2010-11-17", "2019-06-30", "member", "Éric Lamontagne"),
     # 2011: the territories of belonging; municipalities and rural groups come in.
     seat("transport", "2011-05-11", None, "member", "Diane Pelletier"),
+    # The CSSS's programme managers: more of them from 2013, when the new SAPA direction takes back the lead;
+    # the CISSS reduces its delegation after the 2015 merger. Same organisations: the curve below is unchanged.
+    seat("clsc", "2011-05-11", "2015-11-18", "member", "Martin Lavallée"),
+    seat("cisss", "2011-05-11", "2015-11-18", "member", "Alain Vézina"),
+    seat("cisss", "2011-11-16", "2015-11-18", "member", "Nancy Poulin"),
+    seat("clsc", "2012-05-16", "2015-11-18", "member", "Marie-Josée Plante"),
+    seat("cisss", "2012-05-16", "2015-11-18", "member", "Claude Arsenault"),
+    seat("cisss", "2013-11-13", "2015-11-18", "member", "Hugo Lambert"),
+    seat("cisss", "2013-11-13", "2015-11-18", "member", "Jacinthe Morissette"),
     seat("entraide", "2011-05-11", "2018-11-14", "member", "Réjean Fournier"),
     seat("cuisines", "2011-05-11", "2016-05-11"),
     seat("club", "2011-05-11", "2023-06-30", "member", "Thérèse Lapierre"),
@@ -638,6 +654,181 @@ TOPICS = {
 }  # fmt: skip
 
 
+# The assembly's first years (2010–2015) -------------------------------------------------------------------
+# Fixed dates, before the three years that follow the day of loading: the founding years of co-construction
+# (priorities from the milieux, decisions by consensus or by vote with dissent recorded, a chair shared by the CDC
+# and the CSSS), then, from 2013, the CSSS's programme priorities, a chair held by the CSSS alone, and fewer
+# community organisations in the room. Votes count the members present: for = present − against − abstentions.
+
+
+@dataclass(frozen=True)
+class PastMeeting:
+    day: str
+    topics: tuple[Topic, ...]
+    community_presence: float  # chance that a community organisation's representative is present
+
+
+HISTORY = [
+    PastMeeting("2010-05-12", (
+        T("Lancement de la démarche « Vieillir en santé au Haut-Bocage »",
+          "Présentation de la démarche par ses deux coprésidences, la CDC et le CSSS.",
+          "La CDC et le CSSS présentent la démarche : l'assemblée fixe les orientations, le CSSS convoque, soutient "
+          "et engage des moyens. Les partenaires discutent des valeurs et des règles de fonctionnement.",
+          decision="L'assemblée adopte ses règles de fonctionnement : chacun son rôle, décisions par consensus, vote "
+          "au besoin avec dissidence consignée, coprésidence de la CDC et du CSSS."),
+        T("Redessiner le territoire : premières propositions",
+          "Les découpages statistiques ne correspondent pas aux milieux de vie : travail en équipes.",
+          "Les équipes proposent de regrouper les villages selon leurs affinités (besoins partagés, géographie, "
+          "alliances naturelles) plutôt que selon les découpages statistiques.",
+          decision="L'assemblée confie à un comité de travail formé d'organismes et de citoyens la proposition des "
+          "territoires d'appartenance."),
+    ), 0.85),
+    PastMeeting("2010-11-17", (
+        T("Territoires d'appartenance : proposition du comité de travail",
+          "Cinq territoires d'appartenance : un pôle urbain et quatre communautés rurales.",
+          "Le comité de travail présente cinq territoires d'appartenance ; longue discussion sur les villages de "
+          "la rivière et ceux du plateau.",
+          decision="L'assemblée retient la proposition des cinq territoires d'appartenance et la soumet aux "
+          "municipalités.", mode="vote", votes=(0, 2, 1),
+          dissent="Le CLD enregistre sa dissidence : il aurait préféré suivre les découpages existants, sur lesquels "
+          "reposent ses programmes."),
+        T("Besoins des aînés : tournée des milieux",
+          "Comment recenser les besoins avec les aînés eux-mêmes.",
+          "Les organismes proposent des cafés-rencontres dans chaque village pour entendre les aînés.",
+          decision="L'assemblée mandate les organismes et les citoyens de chaque territoire de recenser les besoins "
+          "des aînés d'ici le printemps."),
+    ), 0.85),
+    PastMeeting("2011-05-11", (
+        T("Priorités d'action 2011-2013 : ateliers et plénière",
+          "Les besoins recensés dans les milieux, travaillés en équipes, puis votés en plénière.",
+          "Les équipes ont travaillé sur les besoins rapportés de la tournée des villages ; la plénière a voté. "
+          "Quatre priorités, toutes proposées par les organismes du milieu, recueillent l'adhésion d'une majorité.",
+          decision="L'assemblée retient les quatre priorités proposées par les organismes du milieu ayant obtenu "
+          "l'adhésion de plus de la moitié des votants."),
+        T("Territoires d'appartenance : adoption et invitation des municipalités",
+          "Retour des municipalités sur le découpage proposé.",
+          "Les municipalités appuient le découpage ; elles seront invitées à siéger à l'assemblée et aux comités.",
+          decision="L'assemblée adopte les cinq territoires d'appartenance et invite chaque municipalité à siéger.",
+          mode="vote", votes=(0, 0, 2)),
+    ), 0.85),
+    PastMeeting("2011-11-16", (
+        T("Comités d'action locale et comité de coordination",
+          "Une structure pour agir dans chaque territoire d'appartenance.",
+          "La proposition crée un comité d'action locale par territoire et un comité de coordination où chacun "
+          "délègue une personne. Des petits organismes s'inquiètent du nombre de rencontres.",
+          decision="L'assemblée crée un comité d'action locale par territoire d'appartenance et un comité de "
+          "coordination où chaque comité délègue une personne.", mode="vote", votes=(0, 1, 2),
+          dissent="Le Carrefour d'information pour aînés enregistre sa dissidence : les petits organismes ne "
+          "pourront pas suivre autant de comités."),
+        T("Plan d'action 2012-2013 issu des priorités des milieux",
+          "Les actions proposées par les organismes pour les quatre priorités retenues au printemps.",
+          "Chaque priorité est portée par un organisme du milieu ; le CSSS y affecte une organisatrice "
+          "communautaire et un fonds de soutien aux projets locaux.",
+          decision="L'assemblée adopte le plan d'action bâti à partir des priorités des milieux.", mode="vote",
+          votes=(0, 0, 3)),
+    ), 0.85),
+    PastMeeting("2012-05-16", (
+        T("Bilan de la première année des comités d'action locale",
+          "Chaque comité présente ses premiers projets.",
+          "Cafés-rencontres dans trois villages, appels d'amitié dans les Rangs, projet de navette au Plateau : les "
+          "comités présentent leurs premiers projets et les bénévoles qui les portent."),
+        T("Accueil des organisations régionales et spécialisées",
+          "Douze organisations se joignent à l'assemblée.",
+          "Tour de présentation des nouvelles organisations membres ; l'assemblée compte désormais 44 organisations.",
+          decision="L'assemblée accueille ses nouvelles organisations membres et reconduit la coprésidence de la "
+          "CDC et du CSSS."),
+        T("Répartition du fonds de soutien aux projets locaux",
+          "Proposition des comités d'action locale pour le fonds de soutien du CSSS.",
+          "Les comités proposent de répartir le fonds selon les projets qu'ils ont choisis ; débat sur la part des "
+          "projets jeunesse-aînés.",
+          decision="L'assemblée répartit le fonds de soutien entre les cinq comités d'action locale selon les "
+          "projets qu'ils ont choisis.", mode="vote", votes=(0, 3, 2),
+          dissent="La Maison des jeunes enregistre sa dissidence : la part réservée aux projets "
+          "intergénérationnels est trop faible."),
+    ), 0.85),
+    PastMeeting("2012-11-21", (
+        T("Projets des comités : cafés-rencontres, transport, répit",
+          "Suivi des projets choisis par les comités d'action locale.",
+          "Les projets avancent ; les comités demandent de garder le même soutien en 2013.",
+          decision="L'assemblée appuie les projets présentés par les cinq comités d'action locale."),
+        T("Priorités complémentaires 2013 : vote en plénière",
+          "Deux besoins proposés depuis le printemps : le logement des aînés (comité de la Vallée des Saules) et la "
+          "littératie numérique (Centre d'action bénévole).",
+          "Le comité de la Vallée des Saules présente le manque de logements adaptés hors de la ville-centre ; la "
+          "plénière vote sur les deux besoins proposés (exercice de priorisation).",
+          decision="L'assemblée ajoute à ses priorités le logement abordable et adapté, proposé par le comité de la "
+          "Vallée des Saules, qui obtient l'adhésion de plus de la moitié des votants."),
+    ), 0.8),
+    PastMeeting("2013-05-15", (
+        T("Cibles ministérielles du programme SAPA : présentation du CSSS",
+          "L'entente de gestion du CSSS et ses cibles pour les aînés.",
+          "Le CSSS présente ses cibles de soutien à domicile et de repérage des aînés en perte d'autonomie. Les "
+          "partenaires demandent comment leurs priorités y trouveront leur place ; réponse attendue à l'automne."),
+        T("Soutien aux projets des comités d'action locale en 2013",
+          "Reconduction du fonds de soutien.",
+          "Le fonds est reconduit, à condition que les projets s'arriment aux cibles du programme SAPA.",
+          decision="L'assemblée reconduit le soutien aux projets des comités pour 2013, arrimés aux cibles du "
+          "programme SAPA."),
+    ), 0.75),
+    PastMeeting("2013-11-13", (
+        T("Orientations 2014-2016 du CSSS pour les aînés",
+          "Présentation par la nouvelle direction du programme SAPA.",
+          "La nouvelle direction présente des orientations tirées des cibles ministérielles : repérage, soutien à "
+          "domicile, prévention des chutes. Les partenaires sont invités à dire comment ils y contribueront.",
+          decision="L'assemblée prend acte des orientations 2014-2016 présentées par le CSSS.", mode="vote",
+          votes=(0, 1, 4),
+          dissent="L'organisme de travail de rue enregistre sa dissidence : l'assemblée est consultée sur des "
+          "orientations déjà arrêtées."),
+        T("Présidence de l'assemblée",
+          "Le CSSS propose d'assumer seul la présidence et l'animation de la démarche.",
+          "Le CSSS assumera la présidence et l'animation de l'assemblée ; la CDC reste membre.",
+          decision="L'assemblée prend acte que le CSSS assume désormais seul la présidence de l'assemblée."),
+    ), 0.6),
+    PastMeeting("2014-05-14", (
+        T("Priorités 2014-2016 : arrimage aux cibles du programme SAPA",
+          "Les besoins proposés par le CSSS et les comités, votés en plénière.",
+          "Le CSSS présente les priorités tirées de ses cibles ; les comités d'action locale présentent les leurs. "
+          "Trois priorités du CSSS et une seule des comités recueillent l'adhésion d'une majorité.",
+          decision="L'assemblée retient les priorités arrimées aux cibles du programme SAPA ayant obtenu l'adhésion "
+          "de plus de la moitié des votants."),
+        T("Repérage des aînés en perte d'autonomie : rôle attendu des organismes",
+          "Présentation de l'outil de repérage du CSSS.",
+          "Le CSSS demande aux organismes de diriger vers le CLSC les aînés repérés à l'aide de son outil.",
+          decision="L'assemblée convient que les organismes dirigent vers le CLSC les aînés repérés, selon l'outil "
+          "du CSSS."),
+    ), 0.55),
+    PastMeeting("2014-11-12", (
+        T("Plan d'action 2015-2016 du programme SAPA",
+          "Présentation du plan d'action par la direction du programme SAPA.",
+          "La direction présente son plan d'action ; peu de questions dans la salle.",
+          decision="L'assemblée prend acte du plan d'action présenté par la direction du programme SAPA."),
+        T("Fin du mandat de soutien aux comités d'action locale",
+          "Information du CSSS.",
+          "Le mandat de la personne qui soutenait les comités d'action locale a pris fin en juin ; les comités "
+          "s'adresseront à l'organisation communautaire du CLSC. Plusieurs comités disent s'essouffler."),
+    ), 0.55),
+    PastMeeting("2015-05-13", (
+        T("Création du CISSS des Trois-Versants : ce qui change",
+          "La loi 10 fusionne le CSSS et l'agence dans le CISSS.",
+          "Le CISSS présente sa structure ; les décisions se prendront désormais à l'échelle de la région."),
+        T("Ententes de services avec les organismes",
+          "Le cadre des ententes de services proposé par le CISSS.",
+          "Le CISSS présente le cadre des ententes de services pour le répit, les repas et l'accompagnement.",
+          decision="L'assemblée prend acte du cadre des ententes de services proposé par le CISSS."),
+    ), 0.55),
+    PastMeeting("2015-11-18", (
+        T("Reddition de comptes des projets financés",
+          "Le gabarit de reddition de comptes du CISSS.",
+          "Le CISSS présente son gabarit ; les organismes demandent qu'il soit allégé pour les petits projets.",
+          decision="L'assemblée adopte le gabarit de reddition de comptes proposé par le CISSS."),
+        T("Avenir de l'assemblée",
+          "Comment garder les partenaires autour de la table.",
+          "Plusieurs organismes disent ne plus pouvoir suivre toutes les concertations ; la CDC propose de revoir "
+          "le fonctionnement avec les comités d'action locale."),
+    ), 0.55),
+]  # fmt: skip
+
+
 # Priority exercise, démarche and action plan (years relative to the anchor year Y, the year of loading) ---------
 
 
@@ -674,6 +865,65 @@ CANDIDATES = [
     CandidateSpec("Littératie numérique des aînés", "evidence", 3, by_org="cab",
                   description="Une majorité d'aînés des villages n'utilise pas les services en ligne."),
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PastExercise:
+    title: str
+    day: str  # the assembly's meeting where the plenary voted
+    description: str
+    candidates: tuple[CandidateSpec, ...]  # adherents: in % of the members present who voted
+
+
+PAST_EXERCISES = [
+    PastExercise(
+        "Priorités d'action 2011-2013 — Vieillir en santé au Haut-Bocage", "2011-05-11",
+        "Les besoins recensés par les organismes et les citoyens dans la tournée des villages ; ateliers en équipes "
+        "puis vote en plénière (vote par approbation). Une priorité est retenue quand plus de la moitié des votants "
+        "y adhèrent.",
+        (
+            CandidateSpec("Briser l'isolement des aînés des rangs et des villages", "local_actors", 85, by_org="cab"),
+            CandidateSpec("Transport vers les services de la ville-centre", "local_actors", 75, by_org="transport"),
+            CandidateSpec("Soutenir les proches aidants", "local_actors", 70, by_org="proches"),
+            CandidateSpec("Cafés-rencontres et vie communautaire des aînés dans chaque village", "local_actors", 60,
+                          by_org="aines"),
+            CandidateSpec("Sécurité alimentaire des aînés", "evidence", 45, by_org="popote"),
+            CandidateSpec("Accès aux services de soutien à domicile du CLSC", "institution", 40, by_org="cisss"),
+            CandidateSpec("Prévention des chutes à domicile", "ministry", 25,
+                          description="Orientation ministérielle : programme intégré d'équilibre dynamique."),
+        ),
+    ),
+    PastExercise(
+        "Priorités complémentaires 2013 — Vieillir en santé au Haut-Bocage", "2012-11-21",
+        "Deux besoins proposés depuis le printemps, votés en plénière (vote par approbation) ; une priorité est "
+        "retenue quand plus de la moitié des votants y adhèrent.",
+        (
+            CandidateSpec("Logement abordable et adapté pour vieillir dans sa communauté", "local_actors", 70,
+                          by_committee="vallee-des-saules"),
+            CandidateSpec("Littératie numérique des aînés", "evidence", 35, by_org="cab"),
+        ),
+    ),
+    PastExercise(
+        "Priorités 2014-2016 — arrimage aux cibles du programme SAPA", "2014-05-14",
+        "Le CSSS propose les priorités tirées de ses cibles ministérielles, les comités d'action locale proposent "
+        "les leurs ; vote en plénière (vote par approbation), priorité retenue au-delà de la moitié des votants.",
+        (
+            CandidateSpec("Repérage des aînés en perte d'autonomie", "ministry", 75,
+                          description="Cible de l'entente de gestion du programme SAPA."),
+            CandidateSpec("Accès aux services de soutien à domicile (cibles SAPA)", "institution", 70, by_org="cisss"),
+            CandidateSpec("Prévention des chutes à domicile (programme PIED)", "ministry", 60),
+            CandidateSpec("Briser l'isolement des aînés des rangs", "local_actors", 55, by_committee="les-rangs"),
+            CandidateSpec("Transport vers les services de la ville-centre", "local_actors", 40,
+                          by_committee="le-plateau"),
+            CandidateSpec("Cafés-rencontres dans les villages", "local_actors", 35, by_committee="pole-urbain"),
+            CandidateSpec("Logement abordable et adapté pour vieillir dans sa communauté", "local_actors", 30,
+                          by_committee="vallee-des-saules"),
+            CandidateSpec("Soutien aux projets choisis par les comités d'action locale", "local_actors", 25,
+                          by_committee="coteaux"),
+        ),
+    ),
+]  # fmt: skip
+
 WORKSHOPS = [  # (team, participants, selected candidates by index)
     ("Équipe 1 — Les villages", ["Aline Pépin", "Serge Paradis", "Diane Pelletier", "Sylvie Bergeron"], [0, 2, 5]),
     ("Équipe 2 — Vivre chez soi", ["Johanne Beaulieu", "Julie Ouellet", "Michel Lévesque", "Hélène Morin"],
@@ -896,7 +1146,10 @@ class ConcertationDemoLoader:
         self._link_accounts()
         for key in SCHEDULES:
             self._ensure_meetings(key)
+        self._ensure_history()
         self._ensure_exercise()
+        for past in PAST_EXERCISES:
+            self._ensure_past_exercise(past)
         self._ensure_plan()
         ids = [i.pk for i in self.instances.values()]
         return Counts(
@@ -1218,11 +1471,102 @@ class ConcertationDemoLoader:
                 return person
         return None
 
+    # The assembly's first years ---------------------------------------------------------------------------
+
+    def _ensure_history(self) -> None:
+        assembly = self.instances["assembly"]
+        days = [_date(past.day) for past in HISTORY]
+        if assembly.meetings.filter(starts_at__date=days[0]).exists():
+            return
+        schedule = SCHEDULES["assembly"]
+        rng = random.Random(2013)  # noqa: S311 (demo data, not security); its own, not to shift the others' draws
+        meetings = []
+        for day in days:
+            start = datetime.datetime.combine(day, datetime.time(*schedule.start), tzinfo=self.zone)
+            meetings.append(
+                Meeting(
+                    instance=assembly, title=self._title("assembly", schedule, start, start.month), starts_at=start,
+                    ends_at=start + datetime.timedelta(minutes=schedule.minutes), location=schedule.place,
+                    hours=Decimal(schedule.minutes) / 60, status=Meeting.Status.APPROVED,
+                    convened_at=start - datetime.timedelta(days=21),
+                )
+            )  # fmt: skip
+        Meeting.objects.bulk_create(meetings)
+        # Minutes approved at the next meeting; the last ones by the coordination committee, the assembly not
+        # meeting again until the years the demo follows.
+        for previous, following in zip(meetings, meetings[1:], strict=False):
+            previous.minutes_approved_in = following
+            previous.minutes_approved_at = following.starts_at + datetime.timedelta(minutes=15)
+        meetings[-1].minutes_approved_at = meetings[-1].starts_at + datetime.timedelta(days=30)
+        Meeting.objects.bulk_update(meetings, ["minutes_approved_in", "minutes_approved_at"])
+        present = self._past_attendance(assembly, meetings, rng)
+        for past, meeting, previous in zip(HISTORY, meetings, [None, *meetings[:-1]], strict=True):
+            self._past_agenda(meeting, past, previous, present[meeting.pk])
+        self.created += len(meetings)
+
+    def _past_attendance(self, assembly, meetings, rng: random.Random) -> dict[int, int]:
+        """Attendance at the first years' meetings; community organisations come less often once the CSSS leads.
+        Returns the members present at each meeting."""
+        community = {Organization.Sector.COMMUNITY, Organization.Sector.CITIZEN_GROUP}
+        sectors = {org.pk: org.sector for org in self.orgs.values()}
+        rows, present = [], {}
+        for past, meeting in zip(HISTORY, meetings, strict=True):
+            day = meeting.starts_at.date()
+            present[meeting.pk] = 0
+            for membership in self._memberships(assembly):
+                if not _active(membership, day):
+                    continue
+                chance = past.community_presence if sectors[membership.organization_id] in community else 0.85
+                draw = rng.random()
+                status = "present" if draw < chance else "excused" if draw < chance + (1 - chance) / 2 else "absent"
+                present[meeting.pk] += status == "present"
+                rows.append(
+                    Attendance(
+                        meeting=meeting, membership=membership, organization_id=membership.organization_id,
+                        status=status,
+                    )
+                )  # fmt: skip
+        Attendance.objects.bulk_create(rows)
+        self.created += len(rows)
+        return present
+
+    def _past_agenda(self, meeting, past: PastMeeting, previous, present: int) -> None:
+        rows = [("Accueil et adoption de l'ordre du jour", "", "L'ordre du jour est adopté tel que proposé.")]
+        if previous is not None:
+            rows.append(
+                (
+                    f"Adoption du compte rendu de la rencontre du {_long_date(previous.starts_at)}",
+                    "",
+                    "Le compte rendu est adopté sans modification.",
+                )
+            )
+        rows += [(t.title, t.description, t.minutes) for t in past.topics]
+        rows.append(("Varia et prochaine rencontre", "", "Aucun point en varia."))
+        items = AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, order=order, title=title, description=description, minutes=minutes)
+            for order, (title, description, minutes) in enumerate(rows, start=1)
+        )
+        by_title = {item.title: item for item in items}
+        decisions = []
+        for topic in past.topics:
+            if not topic.decision:
+                continue
+            against, abstentions = (topic.votes[1], topic.votes[2]) if topic.mode == "vote" else (None, None)
+            decisions.append(
+                Decision(
+                    meeting=meeting, agenda_item=by_title[topic.title], text=topic.decision, mode=topic.mode,
+                    votes_for=present - against - abstentions if against is not None else None,
+                    votes_against=against, abstentions=abstentions, dissent=topic.dissent,
+                )
+            )  # fmt: skip
+        Decision.objects.bulk_create(decisions)
+        self.created += len(items) + len(decisions)
+
     # Priority exercise ----------------------------------------------------------------------
 
     def _ensure_exercise(self) -> None:
         assembly = self.instances["assembly"]
-        if assembly.priority_exercises.exists():
+        if assembly.priority_exercises.exclude(title__in=[past.title for past in PAST_EXERCISES]).exists():
             return
         year = self.today.year
         spring = (
@@ -1277,6 +1621,49 @@ class ConcertationDemoLoader:
                     choices.append(BallotChoice(round=plenary, candidate=candidate, points=1, ballot_key=key))
         BallotChoice.objects.bulk_create(choices)
         self.created += 1 + len(candidates) + len(WORKSHOPS) + 1 + len(ballots) + len(choices)
+
+    def _ensure_past_exercise(self, past: PastExercise) -> None:
+        """A plenary of the first years: the representatives present at that meeting vote."""
+        assembly = self.instances["assembly"]
+        if assembly.priority_exercises.filter(title=past.title).exists():
+            return
+        meeting = assembly.meetings.get(starts_at__date=_date(past.day))
+        voters = list(
+            dict.fromkeys(
+                Attendance.objects.filter(meeting=meeting, status="present", membership__person__isnull=False)
+                .order_by("pk")
+                .values_list("membership__person", flat=True)
+            )
+        )
+        exercise = PriorityExercise.objects.create(
+            instance=assembly, title=past.title, description=past.description, status=PriorityExercise.Status.CLOSED,
+            method=PriorityExercise.Method.APPROVAL, threshold=50, secret=True,
+        )  # fmt: skip
+        candidates = Candidate.objects.bulk_create(
+            Candidate(
+                exercise=exercise,
+                title=spec.title,
+                description=spec.description,
+                origin=spec.origin,
+                proposed_by=self.orgs[spec.by_org] if spec.by_org else None,
+                proposed_by_instance=self.instances[spec.by_committee] if spec.by_committee else None,
+            )
+            for spec in past.candidates
+        )
+        opened = meeting.starts_at + datetime.timedelta(hours=2)
+        plenary = VotingRound.objects.create(
+            exercise=exercise, number=1, opened_at=opened, closed_at=opened + datetime.timedelta(minutes=40)
+        )
+        Ballot.objects.bulk_create(Ballot(round=plenary, voter_id=voter, recorded_by=None) for voter in voters)
+        Ballot.objects.filter(round=plenary).update(cast_at=opened + datetime.timedelta(minutes=20))
+        choices = []
+        for n in range(len(voters)):
+            key = hashlib.sha256(f"demo-{exercise.pk}-{n}".encode()).hexdigest()[:32]
+            for offset, (spec, candidate) in enumerate(zip(past.candidates, candidates, strict=True)):
+                if (n + 3 * offset) % len(voters) < round(spec.adherents * len(voters) / 100):
+                    choices.append(BallotChoice(round=plenary, candidate=candidate, points=1, ballot_key=key))
+        BallotChoice.objects.bulk_create(choices)
+        self.created += 2 + len(candidates) + len(voters) + len(choices)
 
     # Démarche and action plan --------------------------------------------------------------
 

@@ -6,7 +6,9 @@ What a newcomer should read in it:
   spring of 2012, at the peak of co-construction (44 member organisations), everyone fairly satisfied, community
   members a little more than the institution; in the spring of 2014, after the CSSS changed managers and took
   back the lead, community members clearly less satisfied with being heard, shared leadership and open outcomes
-  while the institution's side barely moved. The RLS's copy of the shipped instrument only adds an open question
+  while the institution's side barely moved. The CSSS's and the CLSC's managers on the assembly (seven or eight
+  each time) answer too, so the public group shows and, in 2014, the community−public gap (about −1 point on
+  participation, animation and composition). The RLS's copy of the shipped instrument only adds an open question
   at the end, so that respondents could comment;
 - in the autumn of 2011 the coordination committee evaluated itself with *Action en partenariat* (one consensual
   A/B/C answer per item, discussion notes); its members never released the results (the demo's recorded
@@ -14,7 +16,8 @@ What a newcomer should read in it:
 - the timeline: the 2013 ministerial directive, the change of managers at the CSSS and its taking back the lead
   of the démarche, the support mandate withdrawn in 2014, the 2015 merger into the CISSS;
 - why members left the assembly from 2013 on: mostly too many concertations and lost funding, some ended
-  mandates and changes of representative, two disagreements;
+  mandates and changes of representative, two disagreements; the CDC leaving the co-chair (2013) and the CISSS
+  reducing its delegation after the merger (2015) are not departures: the organisation keeps a seat;
 - the object of each instance (Bourque's typology), where it was not said.
 
 Surveys are written to the models directly, as they were answered then: the campaign actions invite today's
@@ -73,8 +76,9 @@ class SurveySpec:
     seed: int  # chosen so that the few respondents of each small group read like their profile
     response_rate: float
     community: Profile  # community organisations and citizens' groups
-    others: Profile  # the institution, municipalities and the other sectors
-    comments: tuple[tuple[str, str], ...]  # (profile: "community" or "others", text)
+    public: Profile  # the institution: the CSSS's and the CLSC's managers
+    others: Profile  # municipalities and the other sectors
+    comments: tuple[tuple[str, str], ...]  # (profile: "community", "public" or "others", text)
 
 
 SECTIONS = ("composition", "participation", "animation", "resultats", "mobilisation", "succes")
@@ -86,6 +90,9 @@ SURVEYS = [
         "Conditions de la concertation — Assemblée des partenaires, printemps 2012", "2012-05-22", "2012-06-12",
         12, 0.8,
         community=(dict.fromkeys(SECTIONS, 4.3), {**STILL_TO_BUILD, "pouvoir-comparable": 3.8, "temps": 3.9}),
+        # The institution, which brings the money and the staff, reads what is still to build a little better.
+        public=(dict.fromkeys(SECTIONS, 4.2), {**{k: v + 0.4 for k, v in STILL_TO_BUILD.items()},
+                                               "personnes-concernees": 3.8}),
         others=(dict.fromkeys(SECTIONS, 4.0), {**STILL_TO_BUILD, "personnes-concernees": 3.7}),
         comments=(
             ("community", "Les ateliers en équipes ont permis à chacun de faire valoir les besoins de son milieu."),
@@ -104,14 +111,15 @@ SURVEYS = [
             {"entendu-influence": 2.4, "resultats-ouverts": 2.3, "analyse-commune": 2.6, "leadership": 2.5,
              "compromis": 2.5, "pouvoir-comparable": 2.6, "soutien": 2.7, "financement": 2.6, "confiance": 2.9},
         ),
-        others=(dict.fromkeys(SECTIONS, 3.7), {"financement": 3.2, "soutien": 3.9, "reunions": 3.9}),
+        public=(dict.fromkeys(SECTIONS, 3.75), {"financement": 3.3, "soutien": 4.0, "reunions": 4.0}),
+        others=(dict.fromkeys(SECTIONS, 3.6), {"financement": 3.2, "soutien": 3.8, "reunions": 3.8}),
         comments=(
             ("community", "Les orientations arrivent toutes faites ; l'assemblée sert surtout à les entériner."),
             ("community", "Depuis le changement de gestionnaires, on nous consulte, mais on ne décide plus grand-chose "
                           "ensemble."),
             ("community", "Trop de rencontres pour un petit organisme : nous devons choisir où nous investir."),
             ("community", "Le soutien aux comités d'action locale a beaucoup diminué cette année."),
-            ("others", "Les cibles ministérielles laissent peu de marge ; il faudrait mieux expliquer ce qui reste à "
+            ("public", "Les cibles ministérielles laissent peu de marge ; il faudrait mieux expliquer ce qui reste à "
                        "décider ensemble."),
         ),
     ),
@@ -227,6 +235,11 @@ EXITS: dict[str, tuple[str, str]] = {
              "activités."),
 }  # fmt: skip
 NEW_REPRESENTATIVE = "L'organisation reste membre : une autre personne la représente désormais."
+LEFT_THE_CHAIR = "L'organisation reste membre : elle quitte la coprésidence, que le CSSS assume désormais seul."
+SMALLER_DELEGATION = (
+    "Après la fusion dans le CISSS, ses gestionnaires couvrent toute la région et ne peuvent siéger à autant de "
+    "concertations : l'établissement réduit sa délégation à l'assemblée, où il reste représenté."
+)
 NEW_COUNCIL = "Élections municipales de novembre {year} : une autre personne élue représente la municipalité."
 
 # Bourque's object, by instance kind (domain.md §4); the coordination committee coordinates the territorial
@@ -253,8 +266,17 @@ class Counts:
     created: int = 0
 
 
+DAY = datetime.timedelta(days=1)
+
+
 def _date(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
+
+
+def _profile(sector: str) -> str:
+    if sector in COMMUNITY_LIKE:
+        return "community"
+    return "public" if sector == Organization.Sector.PUBLIC else "others"
 
 
 class EvaluationDemoLoader:
@@ -382,10 +404,10 @@ class EvaluationDemoLoader:
             )
             for sector in sectors
         )  # fmt: skip
-        profiles = ["community" if sector in COMMUNITY_LIKE else "others" for sector in sectors]
+        profiles = [_profile(sector) for sector in sectors]
         answers = []
         for response, profile in zip(responses, profiles, strict=True):
-            sections, items_apart = spec.community if profile == "community" else spec.others
+            sections, items_apart = getattr(spec, profile)
             leaning = rng.gauss(0, 0.25)
             for item in likert:
                 if rng.random() < 0.03:  # now and then a question left blank
@@ -454,6 +476,9 @@ class EvaluationDemoLoader:
 
     def _exit(self, membership: Membership, end: datetime.date, memberships: list[Membership]) -> tuple[str, str]:
         organization = membership.organization
+        same = [o for o in memberships if o.organization_id == organization.pk and o.pk != membership.pk]
+        if membership.role == Membership.Role.CHAIR and any(o.start_date == end + DAY for o in same):
+            return R.OTHER, LEFT_THE_CHAIR
         succeeded = any(
             other.organization_id == organization.pk and end < other.start_date <= end + SUCCESSION
             for other in memberships
@@ -461,6 +486,8 @@ class EvaluationDemoLoader:
         if succeeded:
             elected = organization.sector == Organization.Sector.MUNICIPAL and end.month == 11 and end.year in ELECTIONS
             return R.STAFF_TURNOVER, NEW_COUNCIL.format(year=end.year) if elected else NEW_REPRESENTATIVE
+        if any(o.start_date <= end and (o.end_date is None or o.end_date > end) for o in same):
+            return R.OVER_SOLICITATION, SMALLER_DELEGATION
         reason, note = EXITS.get(self.org_keys.get(organization.name, ""), (R.LEFT_BY_CHOICE, ""))
         return str(reason), note
 

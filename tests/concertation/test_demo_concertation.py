@@ -159,8 +159,10 @@ def test_representatives_are_affiliated_with_their_organisation(demo):
     for membership in memberships.select_related("person", "organization"):
         assert affiliated.filter(person=membership.person, organization=membership.organization).exists(), membership
     assert not Membership.objects.filter(end_date__lt=F("start_date")).exists()
-    # The CSSS's manager change of 2013 shows in the assembly: three successive representatives.
-    cisss = Membership.objects.filter(instance__kind="assembly", organization__name__startswith="CISSS")
+    # The CSSS's manager change of 2013 shows in the assembly's chair: three successive representatives.
+    cisss = Membership.objects.filter(
+        instance__kind="assembly", organization__name__startswith="CISSS", role=Membership.Role.CHAIR
+    )
     assert [str(m.person) for m in cisss.order_by("start_date")] == [
         "Marc-André Pelletier",
         "Isabelle Gagné",
@@ -168,9 +170,10 @@ def test_representatives_are_affiliated_with_their_organisation(demo):
     ]
 
 
-def test_three_years_of_meetings(demo):
+def test_three_years_of_meetings_and_the_assemblys_first_years(demo):
     assembly = instance("assembly")
-    held = Meeting.objects.filter(status__in=["held", "approved"])
+    history = datetime.datetime(2016, 1, 1, tzinfo=datetime.UTC)
+    held = Meeting.objects.filter(status__in=["held", "approved"]).exclude(starts_at__lt=history)
     # Three years up to now, and a few weeks ahead (the demo follows the day it is loaded).
     today = timezone.localdate()
     this_year = today.year
@@ -181,8 +184,8 @@ def test_three_years_of_meetings(demo):
         <= datetime.date(this_year - 3, today.month, 28) + (datetime.timedelta(days=62))
     )
     assert not held.filter(starts_at__gt=timezone.now()).exists()
-    for year in (this_year - 2, this_year - 1):
-        assert assembly.meetings.filter(starts_at__year=year).count() == 2  # twice a year
+    for year in (*range(2010, 2016), this_year - 2, this_year - 1):
+        assert assembly.meetings.filter(starts_at__year=year).count() == 2, year  # twice a year
     for committee in Instance.objects.filter(kind__in=["coordination_committee", "local_action_committee"]):
         assert committee.meetings.filter(status__in=["held", "approved"]).count() >= 10
     assert not Meeting.objects.filter(ends_at__lte=F("starts_at")).exists()
@@ -191,9 +194,17 @@ def test_three_years_of_meetings(demo):
     # What comes next: planned or convened meetings; one cancelled meeting.
     assert Meeting.objects.filter(status__in=["planned", "convened"]).exists()
     assert Meeting.objects.filter(status="cancelled").count() == 1
-    # Minutes: each held meeting's minutes approved at the next one, the last one awaiting approval.
+    # Minutes: each held meeting's minutes approved at the next one, the last one awaiting approval; the assembly's
+    # first years apart (its last meeting of 2015 approved without a meeting, the assembly not meeting again until
+    # the years the demo follows).
+    first_years = list(assembly.meetings.filter(starts_at__lt=history).order_by("starts_at"))
+    assert {m.status for m in first_years} == {"approved"} and first_years[-1].minutes_approved_in is None
+    for previous, following in zip(first_years, first_years[1:], strict=False):
+        assert previous.minutes_approved_in_id == following.pk
     for committee in Instance.objects.all():
-        meetings = list(committee.meetings.filter(status__in=["held", "approved"]).order_by("starts_at"))
+        meetings = list(
+            committee.meetings.filter(status__in=["held", "approved"], starts_at__gte=history).order_by("starts_at")
+        )
         assert [m.status for m in meetings] == ["approved"] * (len(meetings) - 1) + ["held"]
         for previous, following in zip(meetings, meetings[1:], strict=False):
             assert previous.minutes_approved_in_id == following.pk
@@ -228,8 +239,13 @@ def test_decisions_follow_ups_and_attendance(demo):
         assert row.substitute.affiliations.filter(organization=row.organization_id).exists()
 
 
+def current_exercise() -> PriorityExercise:
+    past = [p.title for p in demo_data.PAST_EXERCISES]
+    return PriorityExercise.objects.exclude(title__in=past).get(instance__kind="assembly")
+
+
 def test_completed_priority_exercise(demo):
-    exercise = PriorityExercise.objects.get(instance__kind="assembly")
+    exercise = current_exercise()
     assert exercise.status == "closed"
     origins = set(exercise.candidates.values_list("origin", flat=True))
     assert origins == {"local_actors", "institution", "ministry", "evidence"}
@@ -298,7 +314,7 @@ def test_pages_of_the_demo_render(demo, client):
         reverse("concertation:meeting_detail", args=[meeting.pk]),
         reverse("concertation:instance_analytics", args=[assembly.pk]),
         reverse("concertation:structure", args=[assembly.rls_id]),
-        reverse("concertation:exercise_results", args=[assembly.priority_exercises.get().pk]),
+        reverse("concertation:exercise_results", args=[current_exercise().pk]),
         reverse("concertation:plan_detail", args=[assembly.action_plans.get().pk]),
         reverse("concertation:demarche_detail", args=[assembly.demarches.get().pk]),
         reverse("concertation:concertation_load") + f"?territory={assembly.rls_id}&year={meeting.starts_at.year}",
@@ -318,15 +334,60 @@ def test_loads_whatever_the_day(demo, today):
     Instance.objects.all().delete()
     counts = demo_data.load(User.objects.get(username="admin"), today=today)
     assert counts.instances == 9 and counts.meetings > 100
-    held = Meeting.objects.filter(status__in=["held", "approved"])
+    held = Meeting.objects.filter(status__in=["held", "approved"], starts_at__year__gt=2015)
     assert timezone.localtime(held.earliest("starts_at").starts_at).date() >= datetime.date(
         today.year - 3, today.month, 1
     )
     assert timezone.localtime(held.latest("starts_at").starts_at).date() <= today
     assert Meeting.objects.filter(status__in=["planned", "convened"]).exists()
     assert Meeting.objects.filter(status="cancelled").count() == 1
-    assert PriorityExercise.objects.get().rounds.get().closed_at.year == today.year - 1
+    assert current_exercise().rounds.get().closed_at.year == today.year - 1
+    assert Meeting.objects.filter(instance__kind="assembly", starts_at__year__lte=2015).count() == 12
     assert FollowUp.objects.filter(status__in=["open", "in_progress"]).exists()
     # The assembly voted its priorities at its spring meeting last year.
     spring = Meeting.objects.get(instance__kind="assembly", starts_at__year=today.year - 1, starts_at__month=5)
     assert spring.agenda_items.filter(title__startswith="Priorités").exists()
+
+
+def test_the_assemblys_first_years_tell_the_turn(demo):
+    """2010–2012: priorities from the milieux, votes with dissent, a chair shared by the CDC and the CSSS; from the
+    autumn of 2013: the CSSS's programme priorities, the CSSS alone in the chair, fewer community members present."""
+    assembly = instance("assembly")
+    meetings = list(assembly.meetings.filter(starts_at__year__lte=2015).order_by("starts_at"))
+    assert [timezone.localtime(m.starts_at).month for m in meetings] == [5, 11] * 6
+
+    def chairs(day: datetime.date) -> set[str]:
+        active = Membership.objects.active_on(day).filter(instance=assembly, role=Membership.Role.CHAIR)
+        return set(active.values_list("organization__sector", flat=True))
+
+    assert chairs(datetime.date(2011, 11, 16)) == {"community", "public"}
+    assert chairs(datetime.date(2014, 5, 14)) == {"public"}
+    # Attendance follows the seats of the day; votes count the members present.
+    for meeting in meetings:
+        day = timezone.localtime(meeting.starts_at).date()
+        seats = Membership.objects.active_on(day).filter(instance=assembly)
+        assert meeting.attendances.count() == seats.count()
+        present = meeting.attendances.filter(status="present").count()
+        for decision in meeting.decisions.filter(mode="vote"):
+            assert decision.votes_for + decision.votes_against + decision.abstentions == present
+
+    def community_present(year: int) -> int:
+        rows = Attendance.objects.filter(meeting__in=meetings, meeting__starts_at__year=year, status="present")
+        return rows.filter(organization__sector__in=["community", "citizen_group"]).count()
+
+    assert community_present(2014) < community_present(2012) * 2 / 3
+    early = Decision.objects.filter(meeting__in=meetings[:6])
+    late = Decision.objects.filter(meeting__in=meetings[8:])
+    assert early.filter(mode="vote").exclude(dissent="").count() >= 3
+    assert not late.exclude(dissent="").exists() and not late.filter(votes_against__gt=0).exists()
+    # What the assembly decides from 2014: the institution's programme, its tools and its frameworks.
+    institutional = Q(text__contains="CSSS") | Q(text__contains="CISSS") | Q(text__contains="SAPA")
+    assert late.count() >= 4 and not late.exclude(institutional).exists()
+    # Two plenaries: local actors' priorities retained in 2011, the institution's and the ministry's in 2014.
+    for past, wanted in zip(
+        [demo_data.PAST_EXERCISES[0], demo_data.PAST_EXERCISES[-1]],
+        [{"local": 4}, {"institutional": 3, "local": 1}],
+        strict=True,
+    ):
+        results = exercise_results(PriorityExercise.objects.get(title=past.title))
+        assert {k: v for k, v in results["origins"].items() if v} == wanted, past.title

@@ -81,7 +81,7 @@ def evaluation_line(output: str) -> str:
 
 
 def test_load_demo_reports_the_evaluation(demo):
-    assert evaluation_line(demo).startswith("Évaluation : 3 campagnes, 39 invitations, 31 réponses ; 5 événements")
+    assert evaluation_line(demo).startswith("Évaluation : 3 campagnes, 53 invitations, 42 réponses ; 5 événements")
 
 
 def test_two_surveys_of_the_assembly_two_years_apart(demo):
@@ -182,7 +182,13 @@ def test_members_who_left_from_2013_say_why(demo):
     seats = list(assembly().memberships.all())
 
     def kept_its_seat(m: Membership) -> bool:
-        return any(o.organization_id == m.organization_id and o.start_date > m.end_date for o in seats)
+        """A later seat, or another seat still held (the CDC leaving the chair, the CISSS sending fewer people)."""
+        return any(
+            o.organization_id == m.organization_id
+            and o.pk != m.pk
+            and (o.start_date > m.end_date or o.end_date is None or o.end_date > m.end_date)
+            for o in seats
+        )
 
     left = [m for m in ended if not kept_its_seat(m)]
     reasons = [m.exit_reason for m in left]
@@ -216,6 +222,49 @@ def test_the_diagnosis_reads_the_story(demo):
     assert diagnosis.indicator("exit_disagreement_count").value == 2
     phase = diagnosis.placements_of("lebeau_viens_phase")
     assert [p.placement for p in phase] == ["controlled_concertation"]
+
+
+def test_the_public_group_answers_both_surveys(demo):
+    """The CSSS's and the CLSC's managers on the assembly answer too: enough of them for their group to show, and
+    in 2014 the gap between community members and the institution opens."""
+    before, after = campaign_results(survey(SPRING_2012)), campaign_results(survey(SPRING_2014))
+    for results in (before, after):
+        public = next(g for g in results.by_sector if g.key == "public")
+        assert not public.suppressed and public.n >= 5
+    public = next(g for g in after.by_sector if g.key == "public").means
+    for code in ("participation", "animation", "composition"):
+        assert 3.6 <= public[code] <= 4.1
+        assert after.sector_gap[code] < -0.75
+    # In 2012 community members were, if anything, a little more satisfied than the institution.
+    assert all(gap is not None and gap > -0.2 for gap in before.sector_gap.values())
+
+
+def placements(year: int) -> dict[str, set[str]]:
+    diagnosis = diagnose_instance(assembly(), year, include_unreleased=True)
+    found: dict[str, set[str]] = {}
+    for placement in diagnosis.placements:
+        found.setdefault(placement.dimension, set()).add(placement.placement)
+    return found
+
+
+def test_the_diagnosis_places_each_year_of_the_turn(demo):
+    """2011: local actors own the issues (appropriation, co-construction, euphoria); 2014: the institution's
+    programme, the CSSS alone in the chair, members leaving (instrumentation, controlled concertation)."""
+    early = placements(2011)
+    assert early["instrumentation_appropriation"] == {"appropriation"}
+    assert early["coproduction_coconstruction"] == {"co_construction"}
+    assert early["lebeau_viens_phase"] == {"euphoria"}
+    assert early["institution_tendency"] == {"participative"}
+    assert placements(2012)["instrumentation_appropriation"] == {"appropriation"}
+    late = placements(2014)
+    assert late["instrumentation_appropriation"] == {"instrumentation"}
+    assert late["lebeau_viens_phase"] == {"controlled_concertation"}
+    assert late["institution_tendency"] == {"administrative"}
+    assert late["paternariat_partnership"] == {"paternariat"}
+    diagnosis = diagnose_instance(assembly(), 2014, include_unreleased=True)
+    assert diagnosis.indicator("chair_public_share").value == 100
+    assert diagnosis.indicator("priority_institutional_share").value >= 50
+    assert diagnosis.indicator("participation_trend").value <= -10
 
 
 def test_pages_of_the_demo_render(demo, client):
