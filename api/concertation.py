@@ -143,6 +143,8 @@ class MembershipExitSerializer(serializers.ModelSerializer):
     membership = serializers.IntegerField(source="pk", read_only=True)
     date = serializers.DateField(source="end_date", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
+    # Blank when no reason was recorded: the schema says so (a read-only model field would not).
+    exit_reason = serializers.ChoiceField(choices=Membership.ExitReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Membership
