@@ -88,6 +88,9 @@ def test_every_evaluation_page_is_accessible_and_fits_a_phone(new_context, live_
         "/evaluation/instruments/",
         f"/evaluation/instruments/{shipped.pk}/",
         "/evaluation/campaigns/new/",
+        f"/evaluation/instances/{campaign.instances.get().pk}/diagnosis/",
+        f"/evaluation/rls/{campaign.rls_id}/",
+        f"/evaluation/rls/{campaign.rls_id}/diagnosis/",
     ]
     problems = []
     for size in ({"width": 1280, "height": 900}, PHONE):
