@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from agreements import rules
 from agreements.actions.follow_up import store_attachment
@@ -259,7 +259,7 @@ def _checked_evidence(acting_user, party: Party, data: dict[str, Any]) -> tuple[
         raise ValidationError({"evidence": error.messages}) from error
 
 
-OWN_CONTACTS = _lazy(
+OWN_CONTACTS = gettext_lazy(
     "Each party records its own signatories and respondents: ask that party's representatives, or the network "
     "coordinator, who attaches the signed page."
 )
