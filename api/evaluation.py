@@ -92,6 +92,12 @@ class SectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SectionInputSerializer(serializers.Serializer):
+    title_fr = serializers.CharField(max_length=200, allow_blank=True)
+    title_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    source = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
 class InstrumentSerializer(serializers.ModelSerializer):
     is_shipped = serializers.BooleanField(read_only=True, help_text="Shipped with Maillage: read-only, to copy.")
     # The action reads the thresholds against each other and says which one is wrong (1 to 5).
@@ -205,6 +211,15 @@ class InstrumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         data = self._input(CopySerializer)
         copy = instrument_actions.copy_instrument(request.user, source, data["rls"], data["title_fr"])
         return self._detail(copy, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SectionInputSerializer, responses={201: SectionSerializer, **CONFLICT})
+    @action(detail=True, methods=["post"])
+    def sections(self, request, pk=None, **kwargs) -> Response:
+        """Add a section (a condition or factor) at the end of the instrument (409 once it has answers)."""
+        instrument = self.get_object()
+        data = self._input(SectionInputSerializer)
+        section = instrument_actions.add_section(request.user, instrument, data)
+        return Response(SectionSerializer(section).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ItemSerializer, responses={201: ItemSerializer, **CONFLICT})
     @action(detail=True, methods=["post"])

@@ -40,6 +40,21 @@ class InstrumentForm(forms.ModelForm):
         pass  # the action checks the thresholds and says which one is wrong
 
 
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title_fr", "title_en", "source"]
+        help_texts = {"source": _("Where the condition or factor comes from, cited (optional).")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The action says what is missing, in the same words as the API.
+        self.fields["title_fr"].required = False
+
+    def _post_clean(self):
+        pass
+
+
 class ItemForm(forms.ModelForm):
     options_text = forms.CharField(
         label=_("Options"), required=False, widget=forms.Textarea(attrs={"rows": 4}),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("instruments/<int:pk>/", instruments.instrument_detail, name="instrument_detail"),
     path("instruments/<int:pk>/copy/", instruments.instrument_copy, name="instrument_copy"),
     path("instruments/<int:pk>/edit/", instruments.instrument_edit, name="instrument_edit"),
+    path("instruments/<int:pk>/sections/add/", instruments.section_add, name="section_add"),
     path("instruments/<int:pk>/items/add/", instruments.item_add, name="item_add"),
     path("instruments/<int:pk>/history/", instruments.instrument_history, name="instrument_history"),
     path("items/<int:pk>/edit/", instruments.item_edit, name="item_edit"),

@@ -101,6 +101,7 @@ WRITES = {
     "agreements:attachment_delete": ["DELETE /api/v1/agreements/{}/attachments/{}/"],
     "evaluation:instrument_copy": ["POST /api/v1/instruments/{}/copy/"],
     "evaluation:instrument_edit": ["PATCH /api/v1/instruments/{}/"],
+    "evaluation:section_add": ["POST /api/v1/instruments/{}/sections/"],
     "evaluation:item_add": ["POST /api/v1/instruments/{}/items/"],
     "evaluation:item_edit": ["PATCH /api/v1/instruments/{}/items/{}/"],
     "evaluation:item_delete": ["DELETE /api/v1/instruments/{}/items/{}/"],

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from core import audit, guard
@@ -108,6 +109,36 @@ def check_options(item: Item) -> None:
         raise ValidationError({"options": _("An A / B / C item has three statements: A, then B, then C.")})
     if item.scale == Scale.CHOICE and len(values) < 2:
         raise ValidationError({"options": _("A choice item needs at least two options.")})
+
+
+@transaction.atomic
+def add_section(acting_user, instrument: Instrument, data: dict[str, Any]) -> Section:
+    """A new section (a condition or factor) at the end of the instrument, to put questions in."""
+    _editable(acting_user, instrument)
+    _unanswered(instrument)
+    title_fr = str(data.get("title_fr") or "").strip()
+    if not title_fr:
+        raise ValidationError({"title_fr": _("Give the section a French title.")})
+    last = instrument.sections.order_by("-position").values_list("position", flat=True).first()
+    section = Section(
+        instrument=instrument, title_fr=title_fr, title_en=str(data.get("title_en") or "").strip(),
+        source=str(data.get("source") or "").strip(), position=(last or 0) + 1,
+        code=_free_section_code(instrument, title_fr),
+    )  # fmt: skip
+    section.full_clean()
+    section.save()
+    audit.record(acting_user, AuditEvent.Action.UPDATE, instrument, {"section": [None, section.title_fr]})
+    return section
+
+
+def _free_section_code(instrument: Instrument, title: str) -> str:
+    base = slugify(title)[:50] or "section"
+    taken = set(instrument.sections.values_list("code", flat=True))
+    code, n = base, 1
+    while code in taken:
+        n += 1
+        code = f"{base}-{n}"
+    return code
 
 
 @transaction.atomic

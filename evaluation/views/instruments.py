@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from core.pages import form_page, history_page
 from evaluation import rules
 from evaluation.actions import instruments as actions
-from evaluation.forms import CopyInstrumentForm, InstrumentForm, ItemForm
+from evaluation.forms import CopyInstrumentForm, InstrumentForm, ItemForm, SectionForm
 from evaluation.models import Item
 from evaluation.views.common import button, get_instrument
 
@@ -60,6 +60,16 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(
         request, form, title=_("Edit “%(title)s”") % {"title": instrument.title}, back=instrument,
         save=lambda data: actions.update_instrument(request.user, instrument, data), success=_("Changes saved."),
+    )  # fmt: skip
+
+
+@login_required
+def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = get_instrument(request, pk, edit=True)
+    form = SectionForm(request.POST or None)
+    return form_page(
+        request, form, title=_("Add a section to “%(title)s”") % {"title": instrument.title}, back=instrument,
+        save=lambda data: actions.add_section(request.user, instrument, data), success=_("Section added."),
     )  # fmt: skip
 
 

@@ -255,3 +255,31 @@ def test_the_results_page_hides_what_would_expose_someone(client, world, assembl
     assert csv.count("\n") == 9 and "municipal" not in csv
     client.force_login(world.other_coordinator)
     assert client.get(url).status_code == 404
+
+
+def test_a_coordinator_builds_a_section_of_their_own_through_the_page_and_the_api(client, world, instrument):
+
+    client.force_login(world.coordinator)
+    refused = client.post(f"/evaluation/instruments/{instrument.pk}/sections/add/", {"title_fr": " "})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors["title_fr"] == [fr("Give the section a French title.")]
+    assert instrument.sections.count() == 2
+    page = client.post(f"/evaluation/instruments/{instrument.pk}/sections/add/", {"title_fr": "Mobilisation"})
+    assert page.status_code == 302
+    api = client.post(
+        f"/api/v1/instruments/{instrument.pk}/sections/", {"title_fr": "Mobilisation", "title_en": "Mobilising"},
+        content_type="application/json",
+    )  # fmt: skip
+    assert api.status_code == 201 and api.json()["code"] == "mobilisation-2"
+    assert list(instrument.sections.order_by("position").values_list("code", flat=True))[-2:] == [
+        "mobilisation", "mobilisation-2",
+    ]  # fmt: skip
+    # A question goes in the new section, and the section stays the instrument's own.
+    section = instrument.sections.get(code="mobilisation")
+    added = client.post(f"/evaluation/instruments/{instrument.pk}/items/add/", {
+        "section": section.pk, "text_fr": "Nous passons à l’action", "scale": "likert", "position": 1,
+    })  # fmt: skip
+    assert added.status_code == 302 and section.items.get().text_fr == "Nous passons à l’action"
+    client.force_login(world.other_coordinator)
+    assert client.post(f"/api/v1/instruments/{instrument.pk}/sections/", {"title_fr": "X"},
+                       content_type="application/json").status_code == 404  # fmt: skip
