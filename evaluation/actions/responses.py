@@ -59,7 +59,11 @@ def clean_answers(campaign: Campaign, answers: dict[Any, Any]) -> list[Answer]:
 @transaction.atomic
 def submit_response(invitation: Invitation, answers: dict[Any, Any]) -> Response:
     # Locked so that two clicks on the same link cannot both answer.
-    invitation = Invitation.objects.select_for_update().select_related("campaign", "organization").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("campaign", "organization")
+        .get(pk=invitation.pk)
+    )
     campaign = invitation.campaign
     if not campaign.is_open():
         raise Conflict(_("This survey is closed: answers are no longer accepted."))
