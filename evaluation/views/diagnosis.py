@@ -16,8 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from concertation.models import Instance
@@ -27,7 +27,7 @@ from concertation.views.analytics import participation as instance_participation
 from core.pages import form_page
 from evaluation import bilan, rules
 from evaluation.actions import notes as actions
-from evaluation.cache import kept
+from evaluation.cache import data_stamp, kept
 from evaluation.diagnosis import (
     HIGH,
     INSUFFICIENT_EVIDENCE,
@@ -246,8 +246,11 @@ def _page(request: HttpRequest, *, instance: Instance | None, rls: Territory, cu
     notes = notes_by_dimension(user, instance=instance, rls=rls)
     years = sorted({row["year"] for row in curve["series"]} | set(diagnosis.period))
     unreleased = rules.sees_unreleased_instance(user, instance) if instance else rules.sees_unreleased_rls(user, rls)
+    # The parts every reader of this diagnosis sees alike are rendered once until anything is written.
+    subject = instance.pk if instance is not None else rls.pk
+    fragment = f"{kind}:{subject}:{year}:{int(unreleased)}:{get_language()}:{data_stamp()}"
     return {
-        "kind": kind, "diagnosis": diagnosis, "year": year, "years": years, "curve": curve,
+        "fragment": fragment, "kind": kind, "diagnosis": diagnosis, "year": year, "years": years, "curve": curve,
         "summary": plain_summary(diagnosis, instance.name if instance else rls.name),
         "cards": cards(diagnosis, notes, forms), "unreleased": unreleased,
         "indicators": [
