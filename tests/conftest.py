@@ -15,6 +15,9 @@ from tests.factories import (
     make_territory,
 )
 
+# `demo_once` and `demo`: the whole demo, loaded once per module that asks for it.
+pytest_plugins = ["tests.demo_fixtures"]
+
 
 @dataclass
 class World:

@@ -4,8 +4,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test import override_settings
 
 from core.models import AuditEvent, User
 from registry.models import (
@@ -44,33 +42,6 @@ def counts() -> dict[str, int]:
 
 
 # The real hasher is slow by design; these tests check what is stored, not how hard it is to crack.
-FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHING
-
-
-@pytest.fixture(scope="class")
-def demo_once(django_db_setup, django_db_blocker):
-    """The demo loaded once for the class, in a transaction rolled back at its end (as TestCase.setUpTestData
-    does); each test runs in its own savepoint on top of it."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            with override_settings(PASSWORD_HASHERS=FAST_HASHING):
-                output = load()
-            yield output
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(demo_once, db) -> str:
-    return demo_once
 
 
 def test_if_empty_does_nothing_when_an_organisation_exists(world):

@@ -10,8 +10,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 import agreements.rules  # noqa: F401 (registers the agreements' permissions)
@@ -40,33 +38,7 @@ MODELS = [
     Agreement, Party, PartyContact, AgreementSection, AgreementVersion, StatusChange, NegotiationIssue,
     NegotiationPosition, FundingAmount, Payment, Report, AuditEvent,
 ]  # fmt: skip
-FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 S = Agreement.Status
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHING
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            out = StringIO()
-            with override_settings(PASSWORD_HASHERS=FAST_HASHING):
-                call_command("load_demo", stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(demo_once, db) -> str:
-    return demo_once
 
 
 def agreement(spec: demo_data.AgreementSpec) -> Agreement:

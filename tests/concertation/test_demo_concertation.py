@@ -9,9 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,34 +50,6 @@ MODELS = [
     Candidate, Workshop, WorkshopSelection, VotingRound, Ballot, BallotChoice, Demarche, DemarcheStage, ActionPlan,
     Objective, Action, Indicator, Organization, AuditEvent,
 ]  # fmt: skip
-
-
-FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHING
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            out = StringIO()
-            with override_settings(PASSWORD_HASHERS=FAST_HASHING):
-                call_command("load_demo", stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(demo_once, db) -> str:
-    return demo_once
 
 
 def instance(kind: str, **filters) -> Instance:

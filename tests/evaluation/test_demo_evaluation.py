@@ -11,8 +11,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,34 +26,8 @@ from registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
-FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MODELS = [Instrument, Item, Campaign, Invitation, Response, Answer, ContextEvent, Membership, Instance, AuditEvent]
 SPRING_2012, SPRING_2014 = demo_data.SURVEYS
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHING
-
-
-@pytest.fixture(scope="module")
-def demo_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            out = StringIO()
-            with override_settings(PASSWORD_HASHERS=FAST_HASHING):
-                call_command("load_demo", stdout=out)
-            yield out.getvalue()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(demo_once, db) -> str:
-    return demo_once
 
 
 def assembly() -> Instance:
