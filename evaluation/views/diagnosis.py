@@ -43,6 +43,7 @@ from evaluation.diagnosis.rules import DIMENSIONS, placement_label
 from evaluation.diagnosis.specs import CODE, PER_YEAR, SCORE, format_value
 from evaluation.forms import DiagnosisYearForm, NoteForm
 from evaluation.models import PlacementNote
+from evaluation.models.notes import NOTE_MAX_LENGTH
 from registry.models import Territory
 
 CONFIDENCE = {
@@ -170,7 +171,7 @@ def placement_view(diagnosis: Diagnosis, placement: Placement) -> dict[str, Any]
     }
 
 
-def cards(diagnosis: Diagnosis, notes: dict, forms: dict[str, NoteForm] | None) -> list[dict[str, Any]]:
+def cards(diagnosis: Diagnosis, notes: dict, annotate: bool) -> list[dict[str, Any]]:
     """One card per dimension the diagnosis reads, in the rules table's order."""
     result = []
     for code, dimension in DIMENSIONS.items():
@@ -180,7 +181,7 @@ def cards(diagnosis: Diagnosis, notes: dict, forms: dict[str, NoteForm] | None) 
         result.append({
             "code": code, "label": str(dimension.label), "source": str(dimension.source),
             "placements": [placement_view(diagnosis, p) for p in placements],
-            "notes": notes.get(code, []), "form": forms.get(code) if forms else None,
+            "notes": notes.get(code, []), "form": annotate,
         })  # fmt: skip
     return result
 
@@ -230,19 +231,11 @@ def _bad_year(request: HttpRequest, message: str, back: str, title: str) -> Http
     return render(request, "evaluation/diagnosis_bad_year.html", context, status=400)
 
 
-def _card_form(kind: str, dimension: str, year: int | None) -> NoteForm:
-    # Ids of their own in each card: a page holds one form per dimension.
-    initial = {"dimension": dimension, "year": year}
-    return NoteForm(kind=kind, in_card=True, auto_id=f"note-{dimension}-%s", initial=initial)
-
-
 def _page(request: HttpRequest, *, instance: Instance | None, rls: Territory, curve: dict, year: int | None) -> dict:
     user = request.user
     diagnosis = diagnosis_for(user, instance=instance, rls=rls, year=year)
     kind = "instance" if instance is not None else "rls"
-    forms = None
-    if may_annotate(user, instance=instance, rls=rls):
-        forms = {code: _card_form(kind, code, year) for code in actions.dimensions_of(kind)}
+    may_write = may_annotate(user, instance=instance, rls=rls)
     notes = notes_by_dimension(user, instance=instance, rls=rls)
     years = sorted({row["year"] for row in curve["series"]} | set(diagnosis.period))
     unreleased = rules.sees_unreleased_instance(user, instance) if instance else rules.sees_unreleased_rls(user, rls)
@@ -252,7 +245,9 @@ def _page(request: HttpRequest, *, instance: Instance | None, rls: Territory, cu
     return {
         "fragment": fragment, "kind": kind, "diagnosis": diagnosis, "year": year, "years": years, "curve": curve,
         "summary": plain_summary(diagnosis, instance.name if instance else rls.name),
-        "cards": cards(diagnosis, notes, forms), "unreleased": unreleased,
+        "cards": cards(diagnosis, notes, may_write),
+        # Each card's note form is written out in the template (nine rendered forms doubled the page's time).
+        "stances": PlacementNote.Stance.choices, "note_max": NOTE_MAX_LENGTH, "unreleased": unreleased,
         "indicators": [
             {"label": i.label, "value": show_value(i.code, i.value, i.unit), "source": i.source}
             for i in diagnosis.indicators
