@@ -9,7 +9,7 @@ their refusals into 400/403/409. A campaign never shows its invitations nor who 
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -365,13 +365,6 @@ class CampaignFilter(django_filters.FilterSet):
         return queryset.exclude(closed).filter(opens_on__lte=today)
 
 
-def with_counts(queryset: QuerySet) -> QuerySet:
-    return queryset.annotate(
-        invited=Count("invitations", distinct=True),
-        answered=Count("invitations", filter=Q(invitations__used=True), distinct=True),
-    )
-
-
 @extend_schema_view(
     create=extend_schema(request=CampaignSerializer, responses={201: CampaignSerializer}),
     partial_update=extend_schema(request=CampaignSerializer, responses={200: CampaignSerializer, **CONFLICT}),
@@ -386,11 +379,11 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     def get_queryset(self) -> QuerySet:
         qs = campaigns_for(self.request.user).prefetch_related("instances")
-        return with_counts(qs).order_by("-opens_on", "title", "pk")
+        return qs.with_counts().order_by("-opens_on", "title", "pk")
 
     def _detail(self, campaign: Campaign, code: int = status.HTTP_200_OK) -> Response:
         # Not through the user's scope: a coordinator always sees what they just launched or changed.
-        fresh = with_counts(Campaign.objects.filter(pk=campaign.pk).prefetch_related("instances")).get()
+        fresh = Campaign.objects.filter(pk=campaign.pk).prefetch_related("instances").with_counts().get()
         return Response(self.get_serializer(fresh).data, status=code)
 
     def create(self, request, *args, **kwargs) -> Response:

@@ -25,6 +25,15 @@ MIN_GROUP_FLOOR = 3
 DEFAULT_MIN_GROUP = 5
 
 
+class CampaignQuerySet(models.QuerySet):
+    def with_counts(self) -> "CampaignQuerySet":
+        """`invited` and `answered` (links used): all a campaign says of who took part."""
+        return self.annotate(
+            invited=models.Count("invitations", distinct=True),
+            answered=models.Count("invitations", filter=Q(invitations__used=True), distinct=True),
+        )
+
+
 class Campaign(models.Model):
     class Mode(models.TextChoices):
         INDIVIDUAL = "individual", _("Each member answers")
@@ -70,6 +79,8 @@ class Campaign(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("campaign")

@@ -3,7 +3,6 @@ group answer, the results and their exports."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,17 +23,10 @@ from evaluation.views.common import button, get_campaign
 from registry import exports
 
 
-def with_counts(queryset):
-    return queryset.annotate(
-        invited=Count("invitations", distinct=True),
-        answered=Count("invitations", filter=Q(invitations__used=True), distinct=True),
-    )
-
-
 @login_required
 @require_safe
 def campaign_list(request: HttpRequest) -> HttpResponse:
-    campaigns = with_counts(rules.campaigns_for(request.user).select_related("instrument", "rls"))
+    campaigns = rules.campaigns_for(request.user).select_related("instrument", "rls").with_counts()
     return render(request, "evaluation/campaign_list.html", {
         "campaigns": campaigns.order_by("-opens_on", "pk")[:200],
         "can_add": request.user.has_perm("evaluation.add_campaign"),
@@ -61,7 +53,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 @require_safe
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_campaign(request, pk)
-    counted = with_counts(Campaign.objects.filter(pk=campaign.pk)).values("invited", "answered").get()
+    counted = Campaign.objects.filter(pk=campaign.pk).with_counts().values("invited", "answered").get()
     context = {
         "campaign": campaign,
         "instances": campaign.instances.order_by("name"),
