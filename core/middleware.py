@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import connection
@@ -56,9 +57,14 @@ class QueryCountHeaderMiddleware:
         return response
 
 
+# What a read request computes once and reuses (e.g. evaluation's data stamp); None outside a read request, so
+# a write never reads a value from before it.
+read_memo: ContextVar[dict | None] = ContextVar("read_memo", default=None)
+
+
 class AuditContextMiddleware:
     """Makes the client address (for the audit log) and the site address (for links in e-mail) known to actions
-    for the length of the request."""
+    for the length of the request, and gives a read request its memo."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -66,8 +72,10 @@ class AuditContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         address = audit.client_address.set(audit.client_ip(request))
         root = mail.site_root.set(request.build_absolute_uri("/"))
+        memo = read_memo.set({} if request.method in ("GET", "HEAD") else None)
         try:
             return self.get_response(request)
         finally:
             audit.client_address.reset(address)
             mail.site_root.reset(root)
+            read_memo.reset(memo)

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db.models import Max
 from django.utils.translation import get_language
 
+from core.middleware import read_memo
 from core.models import AuditEvent
 from evaluation.models import Response
 
@@ -30,7 +31,13 @@ def kept(key: str, compute: Callable[[], T]) -> T:
 def data_stamp() -> str:
     """Changes whenever anything an evaluation page reads may have changed: every write of the platform goes
     through an audited action (an audit event), except anonymous survey answers, which are counted apart. Two
-    index-only queries."""
+    index-only queries, read once per read request (a diagnosis page keeps three things)."""
+    memo = read_memo.get()
+    if memo is not None and "evaluation_stamp" in memo:
+        return memo["evaluation_stamp"]
     audit = AuditEvent.objects.aggregate(last=Max("pk"))["last"]
     answers = Response.objects.aggregate(last=Max("pk"))["last"]
-    return f"{audit}-{answers}"
+    stamp = f"{audit}-{answers}"
+    if memo is not None:
+        memo["evaluation_stamp"] = stamp
+    return stamp

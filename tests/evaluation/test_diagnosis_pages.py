@@ -397,3 +397,13 @@ def test_the_diagnosis_is_kept_until_something_is_written(client, world, placed,
         "title": "Nouvelle direction",
     })  # fmt: skip
     assert page_queries(client, placed) == cold
+
+
+def test_a_page_reads_the_data_stamp_once(client, world, placed):
+    """The diagnosis, the curve and the page's shared parts are kept under one stamp, read once per request."""
+    client.force_login(world.coordinator)
+    client.get(page(placed))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page(placed)).status_code == 200
+    stamps = [q["sql"] for q in queries if "max(" in q["sql"].lower() and "evaluation_response" in q["sql"]]
+    assert len(stamps) == 1
