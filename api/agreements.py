@@ -94,6 +94,16 @@ class ContactSerializer(serializers.ModelSerializer):
         known = self.context.get("evidence", {})
         return known[contact.pk] if contact.pk in known else evidence_of([contact])[contact.pk]
 
+    def to_representation(self, contact: PartyContact) -> dict:
+        # Written out: the register shows about four contacts per agreement, and DRF's field-by-field walk cost it
+        # a tenth of its time. The fields above still describe the shape (schema, tests).
+        signed_on = contact.signed_on
+        return {
+            "id": contact.pk, "party": contact.party_id, "person": contact.person_id, "role": contact.role,
+            "signed_on": signed_on.isoformat() if signed_on else None, "recorded_by": contact.recorded_by_id,
+            "evidence": self.get_evidence(contact),
+        }  # fmt: skip
+
 
 def contacts_of(agreements: list[Agreement]) -> list[PartyContact]:
     return [contact for a in agreements for party in a.parties.all() for contact in party.contacts.all()]
@@ -118,6 +128,11 @@ class PartySerializer(serializers.ModelSerializer):
         model = Party
         fields = ["id", "organization", "role", "contacts"]
         read_only_fields = fields
+
+    def to_representation(self, party: Party) -> dict:
+        contact = ContactSerializer(context=self.context)  # one for all the party's contacts (as above: speed)
+        contacts = [contact.to_representation(c) for c in party.contacts.all()]
+        return {"id": party.pk, "organization": party.organization_id, "role": party.role, "contacts": contacts}
 
 
 class AmountSerializer(serializers.ModelSerializer):
@@ -366,9 +381,12 @@ class AgreementViewSet(
 
     def get_queryset(self):
         parties = Party.objects.prefetch_related("contacts")
+        # The list shows only the ids of the linked instances and plans: their rows are not loaded.
+        instances = Prefetch("instances", queryset=Instance.objects.only("id"))
+        plans = Prefetch("action_plans", queryset=ActionPlan.objects.only("id"))
         return (
             agreements_for(self.request.user)
-            .prefetch_related(Prefetch("parties", queryset=parties), "sections", "amounts", "instances", "action_plans")
+            .prefetch_related(Prefetch("parties", queryset=parties), "sections", "amounts", instances, plans)
             .order_by("-start_date", "title", "pk")
         )
 
