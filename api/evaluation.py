@@ -18,6 +18,7 @@ from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -45,7 +46,11 @@ from registry.models import Territory
 
 NO_CONTENT = {204: OpenApiResponse(description="Done; nothing to return.")}
 ANSWERS_HELP = "Item id → the value on the item's scale (`1`…`5`, `A`/`B`/`C`, `yes`/`no`, an option's value), or "
-ANSWERS_HELP += "the text of an open question. Refused values are named `item_<id>`."
+ANSWERS_HELP += "the text of an open question. Refused values are named `item_<id>`. A relations item (scale "
+ANSWERS_HELP += "`relations`, individual campaigns only) takes a list of up to 40 organisations of the campaign's RLS "
+ANSWERS_HELP += "other than the respondent's own, each once, with three ratings from 1 to 5: "
+ANSWERS_HELP += '`[{"organization": 12, "frequency": 3, "usefulness": 4, "trust": 4}]`. A refused entry is named '
+ANSWERS_HELP += "`item_<id>.<position>` (from 0); the response then records the respondent's organisation."
 
 
 # Instruments ----------------------------------------------------------------------------------------------
@@ -314,8 +319,52 @@ class RemindedSerializer(serializers.Serializer):
     reminded = serializers.IntegerField(help_text="People whose link is unused and who will be reminded.")
 
 
+# The scales are evaluation.models.network's *_LABELS (1 to 5), summed up here in the schema's language.
+RELATION_ENTRY = {
+    "type": "object",
+    "description": "An organisation the respondent's organisation works with, and the tie's three ratings.",
+    "properties": {
+        "organization": {"type": "integer", "description": "Id of an active organisation of the campaign's RLS."},
+        "frequency": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 5,
+            "description": "How often: 1 once or twice a year … 5 several times a week.",
+        },
+        "usefulness": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 5,
+            "description": "How useful to the respondent's work: 1 of little use … 5 essential.",
+        },
+        "trust": {"type": "integer", "minimum": 1, "maximum": 5, "description": "Trust: 1 not yet … 5 complete trust."},
+    },
+    "required": ["organization", "frequency", "usefulness", "trust"],
+}
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "nullable": True, "description": "A value of the item's scale, or an open answer."},
+            {"type": "array", "maxItems": 40, "items": RELATION_ENTRY, "description": "A relations item's answer."},
+        ]
+    }
+)
+class AnswerValueField(serializers.JSONField):
+    """A scale value or open text (a string, as the other items take it), or a relations item's list: the action
+    reads each against its item and names what it refuses."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, list | type(None)):
+            return data
+        if isinstance(data, dict):
+            raise serializers.ValidationError(_("Give a value, a text or, for a relations question, a list."))
+        return str(data)
+
+
 def answers_field(**kwargs) -> serializers.DictField:
-    return serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True), **kwargs)
+    return serializers.DictField(child=AnswerValueField(), **kwargs)
 
 
 class GroupAnswerSerializer(serializers.Serializer):

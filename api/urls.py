@@ -2,7 +2,19 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api import agreements, concertation, diagnosis, errors, evaluation, meetings, plans, priorities, reports, views
+from api import (
+    agreements,
+    concertation,
+    diagnosis,
+    errors,
+    evaluation,
+    meetings,
+    network,
+    plans,
+    priorities,
+    reports,
+    views,
+)
 
 router = DefaultRouter(trailing_slash="/?")
 router.include_root_view = False
@@ -36,6 +48,8 @@ urlpatterns = [
     re_path(r"^rls/(?P<pk>[0-9]+)/diagnosis/?$", diagnosis.rls_diagnosis, name="rls-diagnosis"),
     re_path(r"^rls/(?P<pk>[0-9]+)/diagnosis/notes/?$", diagnosis.rls_diagnosis_note, name="rls-diagnosis-note"),
     re_path(r"^diagnosis-notes/(?P<pk>[0-9]+)/?$", diagnosis.diagnosis_note, name="diagnosis-note"),
+    re_path(r"^network/?$", network.network, name="network"),
+    re_path(r"^network/instances/?$", network.instances, name="network-instances"),
     path("", include(router.urls)),
     re_path(
         r"", errors.not_found, name="api-not-found"

@@ -6,3 +6,8 @@ class EvaluationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from evaluation.network import signals
+
+        signals.connect()

@@ -13,6 +13,10 @@ What a newcomer should read in it:
 - in the autumn of 2011 the coordination committee evaluated itself with *Action en partenariat* (one consensual
   A/B/C answer per item, discussion notes); its members never released the results (the demo's recorded
   decisions are all recent ones), so they stay within the committee;
+- in March 2014, just before that second survey, the assembly mapped who works with whom (*Relations entre
+  partenaires*): most member organisations answered, one person for each (a second voice for a few large ones),
+  naming the coordination committee's organisations most, and community organisations rating their trust in
+  the public institution lower than the rest (the network page's third graph, 2014);
 - the timeline: the 2013 ministerial directive, the change of managers at the CSSS and its taking back the lead
   of the démarche, the support mandate withdrawn in 2014, the 2015 merger into the CISSS;
 - why members left the assembly from 2013 on: mostly too many concertations and lost funding, some ended
@@ -21,8 +25,9 @@ What a newcomer should read in it:
 - the object of each instance (Bourque's typology), where it was not said.
 
 Surveys are written to the models directly, as they were answered then: the campaign actions invite today's
-members and send the links at once, and answers are dated the day they are given. Everything else goes through
-the actions. The loader is idempotent: each part is written only when it is missing.
+members and send the links at once, and answers are dated the day they are given; the relations survey's answers
+are checked by the answering action's own rules (responses.clean_answers) before they are written. Everything
+else goes through the actions. The loader is idempotent: each part is written only when it is missing.
 """
 
 from __future__ import annotations
@@ -42,7 +47,8 @@ from core import audit
 from core.models import AuditEvent
 from evaluation import links
 from evaluation.actions import instruments as instrument_actions
-from evaluation.models import Answer, Campaign, Instrument, Invitation, Item, Response, Scale, Section
+from evaluation.actions import responses as response_actions
+from evaluation.models import Answer, Campaign, Instrument, Invitation, Item, Relation, Response, Scale, Section
 from registry import demo_data as registry_demo
 from registry.models import Organization, Territory
 
@@ -160,6 +166,16 @@ GROUP_SUMMARY = (
     "présence de quelques secteurs. Le comité n'a pas décidé de diffuser ces résultats au-delà de ses membres."
 )
 
+RELATIONS_TITLE = "Relations entre partenaires — Assemblée des partenaires, printemps 2014"
+RELATIONS_DATES = ("2014-03-18", "2014-04-08")
+RELATIONS_SEED = 14
+# Who answers for an organisation: its first person on the assembly, mostly; now and then a second one.
+ANSWERS_FOR_ORGANIZATION, SECOND_VOICE = 0.85, 0.25
+# How likely an organisation names another: the coordination committee's organisations are everyone's partners.
+NAMES_CORE, NAMES_OTHER = 0.85, 0.15
+# The partnership climate items (1 to 5), by profile, after the CSSS took back the lead.
+CLIMATE = {"community": 2.8, "public": 3.9, "others": 3.4}
+
 # Timeline -------------------------------------------------------------------------------------------------
 
 K = ContextEvent.Kind
@@ -263,6 +279,8 @@ class Counts:
     responses: int = 0
     events: int = 0
     exits: int = 0  # assembly memberships ended from 2013 on, with their reason
+    relations_organizations: int = 0  # organisations that answered the relations survey
+    ties: int = 0  # relations named in it
     created: int = 0
 
 
@@ -304,6 +322,7 @@ class EvaluationDemoLoader:
         for spec in SURVEYS:
             self._ensure_survey(spec, instrument, assembly)
         self._ensure_group_campaign()
+        self._ensure_relations_survey(assembly)
         self._ensure_events()
         self._ensure_exits(assembly)
         self._ensure_objects()
@@ -314,6 +333,14 @@ class EvaluationDemoLoader:
             responses=Response.objects.filter(campaign__in=campaigns).count(),
             events=ContextEvent.objects.filter(rls=self.rls).count(),
             exits=assembly.memberships.filter(end_date__gte=EXITS_FROM).exclude(exit_reason="").count(),
+            relations_organizations=Response.objects.filter(campaign__rls=self.rls, campaign__title=RELATIONS_TITLE)
+            .exclude(organization=None)
+            .values("organization")
+            .distinct()
+            .count(),
+            ties=Relation.objects.filter(
+                response__campaign__rls=self.rls, response__campaign__title=RELATIONS_TITLE
+            ).count(),
             created=self.created,
         )
 
@@ -447,6 +474,91 @@ class EvaluationDemoLoader:
         Answer.objects.bulk_create(answers)
         self.created += 1 + len(answers)
 
+    # Who works with whom ------------------------------------------------------------------------------------
+
+    def _ensure_relations_survey(self, assembly: Instance) -> None:
+        if Campaign.objects.filter(rls=self.rls, title=RELATIONS_TITLE).exists():
+            return
+        instrument = Instrument.objects.get(code="relations", rls=None)
+        campaign = self._new_campaign(RELATIONS_TITLE, instrument, assembly, RELATIONS_DATES, min_group_size=5)
+        rng = random.Random(RELATIONS_SEED)  # noqa: S311 (demo data, not security)
+        invited = self._invitees(assembly, campaign.opens_on)
+        persons_of: dict[int, list[int]] = {}
+        for n, (_person, organization) in enumerate(invited):
+            persons_of.setdefault(organization.pk, []).append(n)
+        answering = []
+        for first, *others in persons_of.values():
+            answering += [first] if rng.random() < ANSWERS_FOR_ORGANIZATION else []
+            answering += [n for n in others if rng.random() < SECOND_VOICE]
+        invitations = [
+            Invitation(
+                campaign=campaign, person=person, instance=assembly, organization=organization,
+                nonce=links.new_nonce(), sent_on=campaign.opens_on, used=n in answering,
+                reminders=0 if n in answering else 1,
+            )
+            for n, (person, organization) in enumerate(invited)
+        ]  # fmt: skip
+        Invitation.objects.bulk_create(invitations)
+        rng.shuffle(answering)  # responses in another order than the links: nothing ties one to the other
+        self._relations_answers(campaign, assembly, [invited[n][1] for n in answering], rng)
+        self.created += len(invitations)
+
+    def _relations_answers(self, campaign: Campaign, assembly: Instance, respondents: list, rng: random.Random):
+        items = {item.code: item for item in Item.objects.filter(section__instrument=campaign.instrument)}
+        core = set(
+            Membership.objects.active_on(campaign.opens_on)
+            .filter(instance=self.instances["coordination"])
+            .values_list("organization_id", flat=True)
+        )
+        members = {organization.pk: organization for organization in respondents}
+        members.update(
+            (m.organization_id, m.organization)
+            for m in Membership.objects.active_on(campaign.opens_on)
+            .filter(instance=assembly)
+            .select_related("organization")
+        )
+        candidates = sorted(members.values(), key=lambda o: o.pk)
+        days = (campaign.closes_on - campaign.opens_on).days
+        answers, relations = [], []
+        for organization in respondents:
+            profile = _profile(organization.sector)
+            entries = [
+                self._tie(organization, partner, partner.pk in core, profile, rng)
+                for partner in candidates
+                if partner.pk != organization.pk and rng.random() < (NAMES_CORE if partner.pk in core else NAMES_OTHER)
+            ]
+            climate = {
+                items[code].pk: str(min(5, max(1, round(rng.gauss(CLIMATE[profile], 0.7)))))
+                for code in ("confiance-mutuelle", "entraide")
+            }
+            # The answering action's own rules: organisations of the RLS, still active, not one's own, each once.
+            offered = set(response_actions.partners_offered(campaign, organization).values_list("pk", flat=True))
+            entries = [entry for entry in entries if entry["organization"] in offered]
+            cleaned = response_actions.clean_answers(
+                campaign, {items["partenaires"].pk: entries, **climate}, organization
+            )
+            response = Response.objects.create(
+                campaign=campaign, instance=assembly, sector=organization.sector, organization=organization,
+                submitted_on=campaign.opens_on + datetime.timedelta(days=rng.randint(0, days)),
+            )  # fmt: skip
+            for row in [*cleaned.answers, *cleaned.relations]:
+                row.response = response
+            answers += cleaned.answers
+            relations += cleaned.relations
+        Answer.objects.bulk_create(answers)
+        Relation.objects.bulk_create(relations)
+        self.created += len(respondents) + len(answers) + len(relations)
+
+    @staticmethod
+    def _tie(organization: Organization, partner: Organization, core: bool, profile: str, rng: random.Random) -> dict:
+        """The three ratings of one tie: the core's organisations are seen often and useful; community members
+        trust the institution less since it took back the lead."""
+        frequency = rng.choice([3, 4, 4, 5] if core else [1, 2, 2, 3])
+        usefulness = rng.choice([3, 4, 5, 5] if core else [2, 3, 3, 4])
+        wary = profile == "community" and partner.sector == Organization.Sector.PUBLIC
+        trust = rng.choice([1, 2, 2, 3] if wary else [3, 4, 4, 5] if core else [2, 3, 4, 4])
+        return {"organization": partner.pk, "frequency": frequency, "usefulness": usefulness, "trust": trust}
+
     # Timeline, exits and objects ------------------------------------------------------------------------------
 
     def _ensure_events(self) -> None:
@@ -507,6 +619,7 @@ def load(admin, today: datetime.date | None = None) -> Counts:
 def summary(counts: Counts) -> str:
     return (
         f"Évaluation : {counts.campaigns} campagnes, {counts.invitations} invitations, {counts.responses} réponses ; "
-        f"{counts.events} événements de contexte, {counts.exits} fins d’adhésion à l’assemblée avec leur motif "
-        f"({counts.created} enregistrements créés par ce chargement)."
+        f"{counts.events} événements de contexte, {counts.exits} fins d’adhésion à l’assemblée avec leur motif ; "
+        f"enquête sur les relations : {counts.relations_organizations} organisations répondantes, {counts.ties} liens "
+        f"nommés ({counts.created} enregistrements créés par ce chargement)."
     )

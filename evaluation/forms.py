@@ -1,6 +1,9 @@
 """Forms of the evaluation pages. They shape input and offer the user's choices; the actions decide."""
 
+from dataclasses import dataclass, field
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -8,10 +11,12 @@ from concertation.models import Decision
 from core.forms import DateInput
 from evaluation import rules
 from evaluation.actions.notes import dimensions_of, year_refusal
-from evaluation.actions.responses import field_name
+from evaluation.actions.responses import RATINGS, field_name
 from evaluation.diagnosis.rules import DIMENSIONS
-from evaluation.models import Campaign, Instrument, Item, PlacementNote, Scale, Section
+from evaluation.models import Campaign, GraphKind, Instrument, Item, PlacementNote, Scale, Section
+from evaluation.models.network import FREQUENCY_LABELS, TRUST_LABELS, USEFULNESS_LABELS
 from evaluation.models.notes import NOTE_MAX_LENGTH
+from registry.models import Organization
 
 
 class CopyInstrumentForm(forms.Form):
@@ -150,16 +155,59 @@ def answer_field(item: Item) -> forms.Field:
     return forms.CharField(label=label, required=False, widget=forms.RadioSelect(choices=item.labelled_values()))
 
 
+RELATION_ROWS = 8
+RATING_FIELDS = [
+    ("frequency", _("How often"), FREQUENCY_LABELS),
+    ("usefulness", _("How useful"), USEFULNESS_LABELS),
+    ("trust", _("Trust"), TRUST_LABELS),
+]
+
+
+@dataclass
+class RelationRow:
+    """One row of a relations item on the page: the organisation named and its three ratings."""
+
+    number: int
+    organization: forms.BoundField
+    ratings: list[forms.BoundField]
+
+    @property
+    def errors(self) -> list[str]:
+        return self.organization.errors
+
+
+@dataclass
+class RelationsQuestion:
+    item: Item
+    rows: list[RelationRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    is_relations: bool = True  # what the template tells apart from a form field
+
+
+def relation_row_name(item: Item, row: int, part: str) -> str:
+    return f"{field_name(item)}-{row}-{part}"
+
+
 class AnswerForm(forms.Form):
     """One field per item, grouped by section for the page; `with_notes` adds a discussion note per item (the
-    group answer)."""
+    group answer). A relations item is RELATION_ROWS rows of four selects (`item_<id>-<row>-organization`, …,
+    offered `partners`); the blank rows are left out of the answer."""
 
-    def __init__(self, *args, instrument: Instrument, with_notes: bool = False, **kwargs):
+    def __init__(self, *args, instrument: Instrument, with_notes: bool = False, partners=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.sections = []
+        self.relations: dict[int, RelationsQuestion] = {}
+        # Which row each entry of a relations answer came from, to show the action's refusal on its row.
+        self.rows_sent: dict[int, list[int]] = {}
+        partner_choices = [("", "—"), *((str(o.pk), o.name) for o in (partners or []))]
         for section in instrument.sections.prefetch_related("items"):
             names = []
             for item in section.items.all():
+                if item.scale == Scale.RELATIONS:
+                    if partners is not None:  # a group answers no relations question (the action says so)
+                        self.relations[item.pk] = self._relation_rows(item, partner_choices)
+                        names.append(item)
+                    continue
                 self.fields[field_name(item)] = answer_field(item)
                 names.append(field_name(item))
                 if with_notes:
@@ -174,14 +222,83 @@ class AnswerForm(forms.Form):
                 label=_("Summary of the discussion"), required=False, widget=forms.Textarea(attrs={"rows": 4})
             )
 
+    def _relation_rows(self, item: Item, partner_choices: list) -> RelationsQuestion:
+        for row in range(1, RELATION_ROWS + 1):
+            self.fields[relation_row_name(item, row, "organization")] = forms.CharField(
+                label=_("Organisation %(number)d") % {"number": row}, required=False,
+                widget=forms.Select(choices=partner_choices),
+            )  # fmt: skip
+            for part, label, labels in RATING_FIELDS:
+                choices = [("", "—"), *((str(value), text) for value, text in labels)]
+                self.fields[relation_row_name(item, row, part)] = forms.CharField(
+                    label=label, required=False, widget=forms.Select(choices=choices)
+                )
+        return RelationsQuestion(item)
+
+    @property
+    def asks_relations(self) -> bool:
+        return bool(self.relations)
+
     def grouped(self) -> list:
-        return [(section, [self[name] for name in names]) for section, names in self.sections]
+        found = []
+        for section, names in self.sections:
+            shown = []
+            for name in names:
+                if isinstance(name, Item):
+                    shown.append(self._bound_relations(name))
+                else:
+                    shown.append(self[name])
+            found.append((section, shown))
+        return found
+
+    def _bound_relations(self, item: Item) -> RelationsQuestion:
+        question = self.relations[item.pk]
+        question.rows = [
+            RelationRow(
+                row, self[relation_row_name(item, row, "organization")],
+                [self[relation_row_name(item, row, part)] for part, _label, _labels in RATING_FIELDS],
+            )
+            for row in range(1, RELATION_ROWS + 1)
+        ]  # fmt: skip
+        return question
 
     def answers(self) -> dict:
-        return {k.removeprefix("item_"): v for k, v in self.cleaned_data.items() if k.startswith("item_")}
+        found = {k[5:]: v for k, v in self.cleaned_data.items() if k.startswith("item_") and k[5:].isdigit()}
+        for pk, question in self.relations.items():
+            entries, rows = [], []
+            for row in range(1, RELATION_ROWS + 1):
+                values = {
+                    part: (self.cleaned_data.get(relation_row_name(question.item, row, part)) or "").strip()
+                    for part in ("organization", *RATINGS)
+                }
+                if any(values.values()):
+                    entries.append(values)
+                    rows.append(row)
+            found[str(pk)] = entries
+            self.rows_sent[pk] = rows
+        return found
 
     def notes(self) -> dict:
         return {k.removeprefix("note_"): v for k, v in self.cleaned_data.items() if k.startswith("note_")}
+
+    def show_refusal(self, error: ValidationError) -> None:
+        """The action's refusal beside what it names: a relations entry on its row, the relations question above
+        its rows (and in the summary at the top), anything else as core.pages.show_errors does."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for key, messages in error.message_dict.items():
+            name, _dot, position = key.partition(".")
+            pk = int(name[5:]) if name.startswith("item_") and name[5:].isdigit() else None
+            question = self.relations.get(pk) if pk is not None else None
+            if question is not None and position.isdigit() and int(position) < len(self.rows_sent.get(pk, [])):
+                row = self.rows_sent[pk][int(position)]
+                self.add_error(relation_row_name(question.item, row, "organization"), messages)
+            elif question is not None:
+                question.errors += messages
+                self.add_error(None, messages)
+            else:
+                self.add_error(key if key in self.fields else None, messages)
 
 
 # The diagnosis ---------------------------------------------------------------------------------------------
@@ -215,3 +332,22 @@ class NoteForm(DiagnosisYearForm):
         self.order_fields(["dimension", "stance", "text", "year"])
         if in_card:
             self.fields["dimension"].widget = forms.HiddenInput()
+
+
+# Networks ------------------------------------------------------------------------------------------------------
+
+
+class NetworkForm(forms.Form):
+    """`?territory=&year=&graph=&instance=&sector=` of the network page and of its API twin: parsed here, checked
+    against what the user may read by evaluation.actions.network.network_scope."""
+
+    territory = forms.IntegerField(label=_("Territory"), required=False, min_value=1)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1, max_value=9999)
+    graph = forms.ChoiceField(label=_("Ties"), required=False, choices=GraphKind.choices)
+    instance = forms.IntegerField(label=_("Instance"), required=False, min_value=1)
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("Every sector")), *Organization.Sector.choices]
+    )
+
+    def clean_graph(self) -> str:
+        return self.cleaned_data.get("graph") or GraphKind.CO_MEMBERSHIP

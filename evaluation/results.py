@@ -29,6 +29,11 @@ Shape of `campaign_results(campaign)`, frozen dataclasses (figures are exact flo
           item, n (answers), mean (Likert), share_yes (yes / no), distribution: ((value, label, count), ...)
           unfavourable (A/B/C: C at least as frequent as A and as B), note (the group's discussion note),
           comments: tuple[str] (open-text items)
+          relations: RelationsResult | None (relations items): organisations (respondents' organisations that
+            named at least one), respondents, ties (distinct pairs: respondent's organisation → organisation named),
+            rated: tuple[PartnerRating] (name, raters, mean frequency, usefulness, trust) for the organisations at
+            least `min_raters` respondents rated (MIN_RATERS, or the campaign's smallest group if larger), hidden:
+            how many organisations named were rated by fewer, territory and year (the network page's query)
       abc: the A/B/C counts of the whole instrument ({} without A/B/C items)
       by_sector, by_instance: tuple[GroupResult] (by_instance only when the campaign covers several instances;
         both empty for a group campaign)
@@ -50,11 +55,12 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluation.models import Answer, Campaign, Instrument, Item, Response, Scale, Section
+from evaluation.models import Answer, Campaign, Instrument, Item, Relation, Response, Scale, Section
+from evaluation.models.network import MIN_RATERS
 from registry.models import Organization
 
 ABC_LETTERS = ("A", "B", "C")
@@ -68,6 +74,27 @@ class Level(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class PartnerRating:
+    name: str
+    raters: int
+    frequency: float
+    usefulness: float
+    trust: float
+
+
+@dataclass(frozen=True)
+class RelationsResult:
+    organizations: int
+    respondents: int
+    ties: int
+    rated: tuple[PartnerRating, ...]
+    hidden: int
+    min_raters: int
+    territory: int
+    year: int
+
+
+@dataclass(frozen=True)
 class ItemResult:
     item: Item
     n: int
@@ -77,6 +104,7 @@ class ItemResult:
     unfavourable: bool = False
     note: str = ""
     comments: tuple[str, ...] = ()
+    relations: RelationsResult | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +122,11 @@ class SectionResult:
     @property
     def level_label(self) -> str:
         return str(Level(self.level).label) if self.level else ""
+
+    @property
+    def table_items(self) -> tuple[ItemResult, ...]:
+        """The items the results table shows (open questions and relations are shown apart)."""
+        return tuple(r for r in self.items if r.item.scale not in (Scale.TEXT, Scale.RELATIONS))
 
 
 @dataclass(frozen=True)
@@ -187,6 +220,11 @@ def _sorted_texts(texts: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(texts, key=lambda text: (text.casefold(), text)))
 
 
+def raters_needed(campaign: Campaign) -> int:
+    """Respondents who must have rated an organisation before its ratings are shown."""
+    return max(MIN_RATERS, campaign.min_group_size)
+
+
 def _sector_label(key: str) -> str:
     return str(Organization.Sector(key).label) if key in Organization.Sector.values else _("Sector not recorded")
 
@@ -270,6 +308,8 @@ class _Computation:
         self.sector_of = {pk: sector for pk, sector, _instance in responses}
         self.instance_of = {pk: instance for pk, _sector, instance in responses}
         self._count_answers()
+        asked = [pk for pk, scale in self.scale_of.items() if scale == Scale.RELATIONS]
+        self.relations = self._relations(asked) if asked else {}
 
     def _count_answers(self) -> None:
         rows = (
@@ -320,6 +360,9 @@ class _Computation:
     def _item(self, item: Item, texts: tuple[str, ...], note: str) -> ItemResult:
         if item.scale == Scale.TEXT:
             return ItemResult(item=item, n=len(texts), note=note, comments=texts)
+        if item.scale == Scale.RELATIONS:
+            relations = self.relations[item.pk]
+            return ItemResult(item=item, n=relations.respondents, relations=relations)
         counts = self.counts.get(item.pk, Counter())
         distribution = tuple((value, label, counts.get(value, 0)) for value, label in item.labelled_values())
         n = sum(count for _value, _label, count in distribution)
@@ -331,6 +374,40 @@ class _Computation:
         c = counts.get("C", 0)
         unfavourable = item.scale == Scale.ABC and c > 0 and c >= counts.get("A", 0) and c >= counts.get("B", 0)
         return ItemResult(item, n, mean, distribution, share_yes, unfavourable, note)
+
+    def _relations(self, items: list[int]) -> dict[int, RelationsResult]:
+        """Per relations item: who answered and how many ties were named (two queries); an organisation's mean
+        ratings only when enough respondents rated it, in name order."""
+        rows = Relation.objects.filter(response__campaign=self.campaign, item_id__in=items)
+        respondents, organizations, ties = defaultdict(set), defaultdict(set), defaultdict(set)
+        for item_id, response_id, respondent, named in rows.values_list(
+            "item_id", "response_id", "response__organization_id", "organization_id"
+        ).iterator(chunk_size=5000):
+            respondents[item_id].add(response_id)
+            if respondent is not None:
+                organizations[item_id].add(respondent)
+                ties[item_id].add((respondent, named))
+        minimum = raters_needed(self.campaign)
+        per_named = (
+            rows.values_list("item_id", "organization_id", "organization__name")
+            .annotate(raters=Count("response_id", distinct=True), frequency=Avg("frequency"),
+                      usefulness=Avg("usefulness"), trust=Avg("trust"))
+            .order_by()
+        )  # fmt: skip
+        rated, hidden = defaultdict(list), Counter()
+        for item_id, _organization, name, raters, frequency, usefulness, trust in per_named:
+            if raters >= minimum:
+                rated[item_id].append(PartnerRating(name, raters, frequency, usefulness, trust))
+            else:
+                hidden[item_id] += 1
+        return {
+            pk: RelationsResult(
+                organizations=len(organizations[pk]), respondents=len(respondents[pk]), ties=len(ties[pk]),
+                rated=tuple(sorted(rated[pk], key=lambda r: (r.name.casefold(), r.name))), hidden=hidden[pk],
+                min_raters=minimum, territory=self.campaign.rls_id, year=self.campaign.opens_on.year,
+            )
+            for pk in items
+        }  # fmt: skip
 
     def _texts(self) -> dict[int, tuple[str, ...]]:
         ids = [pk for pk, scale in self.scale_of.items() if scale == Scale.TEXT]

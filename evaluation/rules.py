@@ -242,3 +242,19 @@ def reads_rls(user, rls: Territory | None) -> bool:
 
 rules.add_perm("evaluation.view_rls_dashboard", reads_an_rls)
 rules.add_perm("evaluation.request_bilan", reads_rls)
+
+
+# Networks (docs/network.md) -------------------------------------------------------------------------------------
+
+
+def network_territories_for(user) -> QuerySet:
+    """The territories whose networks the user reads: the RLS they coordinate or analyse (every RLS, health region
+    and the province for an administrator). A network names every organisation in it, so it goes no wider than
+    the registry the user reads."""
+    qs = Territory.objects.filter(
+        kind__in=[Territory.Kind.PROVINCE, Territory.Kind.HEALTH_REGION, Territory.Kind.RLS]
+    ).order_by("path")
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(pk__in=scope.readable_rls)

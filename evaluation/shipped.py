@@ -1,4 +1,4 @@
-"""The four instruments shipped with Maillage, as data, and the function that installs them.
+"""The five instruments shipped with Maillage, as data, and the function that installs them.
 
 Every item, statement and title is our own wording, in French and English: the published instruments these
 paraphrase are copyrighted, so only their structure (conditions, factors, sections, counts) and their scoring
@@ -13,7 +13,7 @@ given keep pointing at the item by its row.
 from decimal import Decimal
 from typing import Any
 
-LIKERT, ABC, YES_NO, CHOICE = "likert", "abc", "yes_no", "choice"
+LIKERT, ABC, YES_NO, CHOICE, RELATIONS = "likert", "abc", "yes_no", "choice", "relations"
 BENEFIT, DRAWBACK = "benefit", "drawback"
 
 
@@ -488,7 +488,46 @@ BENEFITS_DRAWBACKS = {
     ],
 }  # fmt: skip
 
-SHIPPED: list[dict[str, Any]] = [CONDITIONS, PARTNERSHIP, FACTORS, BENEFITS_DRAWBACKS]
+# Who works with whom: the third graph of the network analysis (evaluation.network.graphs.relations). The ratings
+# are the scales of evaluation.models.network, our own; nothing of a published tool's items or scales is reused.
+PARTNER_RELATIONS = {
+    "code": "relations",
+    "title_fr": "Relations entre partenaires",
+    "title_en": "Relations between partners",
+    "description_fr": "Ce questionnaire dessine le réseau des organisations du territoire. Nommez les organismes "
+    "et les partenaires avec lesquels votre organisation travaille et qualifiez chaque lien\u00a0: sa fréquence, "
+    "son utilité et la confiance que vous leur accordez. Un lien a deux bouts\u00a0: le nom de votre "
+    "organisation est donc conservé avec vos réponses, mais jamais le vôtre.",
+    "description_en": "This questionnaire maps the network of the territory’s organisations. Name the "
+    "organisations and partners your organisation works with and describe each tie: how often you work "
+    "together, how useful the tie is and how much you trust them. A tie has two ends, so your organisation’s "
+    "name is kept with your answers, never your own.",
+    "source": "Questions et échelles rédigées par l’équipe de Maillage. La question sur les liens suit la "
+    "démarche générale de l’analyse des réseaux interorganisationnels (chaque organisation nomme ses "
+    "partenaires et qualifie le lien), sans reprendre les énoncés ni les échelles d’un outil publié. "
+    "Instrument non validé.\n\n"
+    "Questions and scales in our wording, written by the Maillage team. The ties question follows the general "
+    "approach of inter-organisational network analysis (each organisation names its partners and describes the tie) "
+    "without reusing the items or scales of any published tool. Not a validated instrument.",
+    "scoring": "mean",
+    "sections": [
+        section("liens", "Vos liens de travail", "Your working ties", "", [
+            {
+                "code": "partenaires",
+                "text_fr": "Avec quels organismes et partenaires votre organisation travaille-t-elle\u00a0?",
+                "text_en": "Which organisations and partners does your organisation work with?",
+                "scale": RELATIONS,
+            },
+            likert("confiance-mutuelle", "Dans l’ensemble, les partenaires du territoire se font confiance.",
+                   "On the whole, the territory’s partners trust one another."),
+            likert("entraide", "Quand mon organisation a besoin d’un partenaire, elle sait vers qui se tourner et "
+                   "obtient une réponse.", "When my organisation needs a partner, it knows whom to turn to and "
+                   "gets an answer."),
+        ]),
+    ],
+}  # fmt: skip
+
+SHIPPED: list[dict[str, Any]] = [CONDITIONS, PARTNERSHIP, FACTORS, BENEFITS_DRAWBACKS, PARTNER_RELATIONS]
 INSTRUMENT_FIELDS = ["title_fr", "title_en", "description_fr", "description_en", "source", "scoring"]
 
 
@@ -522,6 +561,10 @@ def _install_section(section_model, item_model, instrument, position: int, data:
                       "options": item.get("options", []), "polarity": item.get("polarity", ""), "position": n},
         )  # fmt: skip
     codes = [item["code"] for item in data["items"]]
-    # An item dropped from the data is removed unless it has answers, which must keep their question.
-    item_model.objects.filter(section=section, answers__isnull=True).exclude(code__in=codes).delete()
+    # An item dropped from the data is removed unless it has answers, which must keep their question (a relations
+    # item's answers are its relations, from migration 0005 on).
+    unanswered = item_model.objects.filter(section=section, answers__isnull=True)
+    if any(f.name == "relations" for f in item_model._meta.get_fields()):
+        unanswered = unanswered.filter(relations__isnull=True)
+    unanswered.exclude(code__in=codes).delete()
     return data["code"]

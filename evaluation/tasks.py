@@ -115,3 +115,18 @@ def build_report(report_id: int, attempt: int = 1) -> str:
         _retry(build_report, attempt, report_id)
         raise
     return Report.Status.DONE
+
+
+# Networks ------------------------------------------------------------------------------------------------------
+
+
+@task()
+def compute_network(territory_id: int, year: int, graph: str, attempt: int = 1) -> float:
+    """Compute and store a health region's or the province's network (evaluation.network.store); returns seconds."""
+    from evaluation.network import store  # store queues this task
+
+    try:
+        return store.refresh(territory_id, year, graph)
+    except Exception:
+        _retry(compute_network, attempt, territory_id, year, graph)
+        raise

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation.views import bilan, campaigns, diagnosis, instruments, respond
+from evaluation.views import bilan, campaigns, diagnosis, instruments, network, network_instances, respond
 
 app_name = "evaluation"
 
@@ -38,4 +38,8 @@ urlpatterns = [
     path("rls/<int:pk>/diagnosis/", diagnosis.rls_diagnosis, name="rls_diagnosis"),
     path("rls/<int:pk>/diagnosis/notes/", diagnosis.rls_diagnosis_note, name="rls_diagnosis_note"),
     path("diagnosis-notes/<int:pk>/delete/", diagnosis.diagnosis_note_delete, name="diagnosis_note_delete"),
+    path("network/", network.network_page, name="network"),
+    path("network/export.graphml", network.network_export, {"fmt": "graphml"}, name="network_graphml"),
+    path("network/export.csv", network.network_export, {"fmt": "csv"}, name="network_csv"),
+    path("network/instances/", network_instances.instances_page, name="network_instances"),
 ]

@@ -159,7 +159,8 @@ READS = {
     "evaluation:campaign_results", "evaluation:campaign_results_csv",
     "evaluation:instance_diagnosis", "evaluation:rls_diagnosis",
     "evaluation:rls_list", "evaluation:rls_dashboard", "evaluation:campaign_reports", "evaluation:report_status",
-    "evaluation:report_file",
+    "evaluation:report_file", "evaluation:network", "evaluation:network_graphml", "evaluation:network_csv",
+    "evaluation:network_instances",
 }  # fmt: skip
 
 

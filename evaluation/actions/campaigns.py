@@ -15,6 +15,7 @@ from core.errors import Conflict
 from core.models import AuditEvent
 from evaluation import links
 from evaluation import rules as scope
+from evaluation.actions.responses import asks_relations
 from evaluation.models import Campaign, Invitation
 from evaluation.models.campaigns import MIN_GROUP_FLOOR
 
@@ -38,6 +39,11 @@ def _validate(acting_user, campaign: Campaign, instances: list) -> None:
     if len({i.rls_id for i in instances}) > 1:
         raise ValidationError({"instances": _("The instances of one campaign belong to the same RLS.")})
     guard.check_dates(campaign.opens_on, campaign.closes_on, "closes_on")
+    if campaign.mode == Campaign.Mode.GROUP and asks_relations(campaign.instrument_id):
+        raise ValidationError(
+            {"mode": _("This instrument asks each member which organisations theirs works with: it is answered "
+                       "individually, not as a group.")}
+        )  # fmt: skip
     if campaign.min_group_size is not None and campaign.min_group_size < MIN_GROUP_FLOOR:
         raise ValidationError({"min_group_size": _("The smallest group shown cannot be below 3 respondents.")})
     campaign.full_clean(exclude=["rls"])

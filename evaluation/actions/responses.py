@@ -2,19 +2,30 @@
 by the coordinator. Nothing is written unless every answer is valid.
 
 An anonymous response is not in the audit log: an event carries a time and would tie the answer to the link
-used a moment before. The campaign's page shows how many links were used."""
+used a moment before. The campaign's page shows how many links were used.
 
+A relations item (who the respondent's organisation works with, each tie rated) is answered by each member, never
+by a group; its answer is a list of `{"organization", "frequency", "usefulness", "trust"}`, written as Relation
+rows. A response to an instrument that asks it records the respondent's organisation (not the person): a tie
+needs both of its ends."""
+
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import audit, guard
 from core.errors import Conflict
 from core.models import AuditEvent
-from evaluation.models import Answer, Campaign, Invitation, Item, Response, Scale
+from evaluation.models import Answer, Campaign, GraphKind, Invitation, Item, Relation, Response, Scale
+from registry.models import Organization
+
+MAX_RELATIONS = 40
+RATINGS = ("frequency", "usefulness", "trust")
 
 
 def field_name(item: Item) -> str:
@@ -22,17 +33,126 @@ def field_name(item: Item) -> str:
     return f"item_{item.pk}"
 
 
-def clean_answers(campaign: Campaign, answers: dict[Any, Any]) -> list[Answer]:
+def relation_field(item: Item, position: int) -> str:
+    """The name of one organisation named in a relations answer (its position in the list, from 0), in the API's
+    errors; the page shows it on that row."""
+    return f"{field_name(item)}.{position}"
+
+
+def asks_relations(instrument_id: int) -> bool:
+    return Item.objects.filter(section__instrument=instrument_id, scale=Scale.RELATIONS).exists()
+
+
+def partners_offered(campaign: Campaign, respondent: Organization | None) -> QuerySet:
+    """The organisations a respondent may name: the active ones of the campaign's RLS, their own left out."""
+    found = Organization.objects.active().filter(rls=campaign.rls_id)
+    if respondent is not None:
+        found = found.exclude(pk=respondent.pk)
+    return found.order_by("name", "pk")
+
+
+@dataclass
+class Cleaned:
+    answers: list[Answer] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+
+def _rating(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None
+    return number if 1 <= number <= 5 else None
+
+
+def _rating_messages() -> dict[str, str]:
+    return {
+        "frequency": _("Say how often you work with this organisation (1 to 5)."),
+        "usefulness": _("Say how useful this tie is to your work (1 to 5)."),
+        "trust": _("Say how much you trust this organisation (1 to 5)."),
+    }
+
+
+def clean_relations(
+    campaign: Campaign, item: Item, raw: Any, respondent: Organization | None, errors: dict[str, Any]
+) -> list[Relation]:
+    """One relations answer as rows; what is wrong goes into `errors`, by entry (`item_<id>.<position>`)."""
+    name = field_name(item)
+    if raw in (None, "", []):
+        return []
+    if campaign.mode != Campaign.Mode.INDIVIDUAL:
+        errors[name] = _("This question is answered by each member for their organisation, not by the group.")
+        return []
+    if respondent is None:
+        errors[name] = _("Your link is not tied to an organisation: this question cannot be answered through it.")
+        return []
+    if not isinstance(raw, list) or not all(isinstance(entry, dict) for entry in raw):
+        errors[name] = _("Give a list of organisations, each with its three ratings.")
+        return []
+    if len(raw) > MAX_RELATIONS:
+        errors[name] = _("Name at most %(max)d organisations.") % {"max": MAX_RELATIONS}
+        return []
+    wanted = {_organization_id(entry.get("organization")) for entry in raw} - {None}
+    offered = set(partners_offered(campaign, None).filter(pk__in=wanted).values_list("pk", flat=True))
+    messages = _rating_messages()
+    rows, seen = [], set()
+    for position, entry in enumerate(raw):
+        problems = []
+        organization = _organization_id(entry.get("organization"))
+        if organization is None and entry.get("organization") in (None, ""):
+            problems.append(_("Choose the organisation."))
+        elif organization == respondent.pk:
+            problems.append(_("Name the organisations yours works with, not your own."))
+        elif organization not in offered:
+            problems.append(_("Choose an organisation of this survey’s territory from the list."))
+        elif organization in seen:
+            problems.append(_("This organisation is already named above: name each one once."))
+        ratings = {name: _rating(entry.get(name)) for name in RATINGS}
+        problems += [messages[name] for name, value in ratings.items() if value is None]
+        if problems or organization is None:  # None is always refused above; says so to the type checker
+            errors[relation_field(item, position)] = problems
+            continue
+        seen.add(organization)
+        rows.append(Relation(item=item, organization_id=organization, **ratings))
+    return rows
+
+
+def _organization_id(value: Any) -> int | None:
+    """An organisation id as a JSON number or the digits a form sends."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def clean_answers(campaign: Campaign, answers: dict[Any, Any], respondent: Organization | None = None) -> Cleaned:
     """The answers as rows, or a ValidationError naming each bad one. Keys are item ids; a value is the scale's
-    value (or the text of an open item)."""
+    value (or the text of an open item, or the list of a relations item). `respondent`: the organisation of the
+    link that answers (the one a relations answer may not name)."""
     items = {item.pk: item for item in Item.objects.filter(section__instrument=campaign.instrument_id)}
-    errors: dict[str, str] = {}
-    rows = []
+    errors: dict[str, Any] = {}
+    cleaned = Cleaned()
+    if not isinstance(answers, dict):
+        raise ValidationError({"answers": _("Give the answers by question.")})
+    answered_relations = set()
     for key, raw in answers.items():
         pk = int(key) if str(key).isdigit() else None
         item = items.get(pk) if pk is not None else None
         if item is None:
             errors["answers"] = _("One of the answers is for a question this survey does not ask.")
+            continue
+        if item.scale == Scale.RELATIONS:
+            relations = clean_relations(campaign, item, raw, respondent, errors)
+            cleaned.relations += relations
+            if relations:
+                answered_relations.add(item.pk)
             continue
         value = "" if raw is None else str(raw).strip()
         if not value:
@@ -40,20 +160,23 @@ def clean_answers(campaign: Campaign, answers: dict[Any, Any]) -> list[Answer]:
         if item.scale == Scale.TEXT:
             if len(value) > 5000:
                 errors[field_name(item)] = _("Keep this answer under 5,000 characters.")
-            rows.append(Answer(item=item, text=value))
+            cleaned.answers.append(Answer(item=item, text=value))
         elif value not in item.values():
             errors[field_name(item)] = _("Choose one of the answers offered.")
         else:
-            rows.append(Answer(item=item, value=value))
-    given = {row.item_id for row in rows}
+            cleaned.answers.append(Answer(item=item, value=value))
+    given = {row.item_id for row in cleaned.answers} | answered_relations
     for item in items.values():
-        if item.required and item.pk not in given and field_name(item) not in errors:
+        # Nobody can be made to name partners they cannot name: a group, a link without an organisation.
+        unanswerable = item.scale == Scale.RELATIONS and (campaign.mode != Campaign.Mode.INDIVIDUAL or not respondent)
+        missing = item.required and item.pk not in given and not unanswerable
+        if missing and not any(key == field_name(item) or key.startswith(f"{field_name(item)}.") for key in errors):
             errors[field_name(item)] = _("This question needs an answer.")
     if errors:
         raise ValidationError(errors)
-    if not rows:
+    if not cleaned.answers and not cleaned.relations:
         raise ValidationError({"answers": _("Answer at least one question.")})
-    return rows
+    return cleaned
 
 
 @transaction.atomic
@@ -70,7 +193,9 @@ def submit_response(invitation: Invitation, answers: dict[Any, Any]) -> Response
     confidential = campaign.privacy == Campaign.Privacy.CONFIDENTIAL
     if invitation.used and not confidential:
         raise Conflict(_("This link has already been used to answer."))
-    rows = clean_answers(campaign, answers)
+    cleaned = clean_answers(campaign, answers, invitation.organization)
+    # Only an instrument that asks who the respondent works with keeps the organisation: a tie has two ends.
+    organization = invitation.organization if asks_relations(campaign.instrument_id) else None
     response = getattr(invitation, "response", None) if confidential else None
     if response is None:
         response = Response.objects.create(
@@ -78,19 +203,36 @@ def submit_response(invitation: Invitation, answers: dict[Any, Any]) -> Response
             submitted_on=timezone.localdate(),
             instance_id=invitation.instance_id,
             sector=invitation.organization.sector if invitation.organization else "",
+            organization=organization,
             invitation=invitation if confidential else None,
         )
     else:
         response.answers.all().delete()
+        response.relations.all().delete()
         response.submitted_on = timezone.localdate()
-        response.save(update_fields=["submitted_on"])
-    for row in rows:
-        row.response = response
-    Answer.objects.bulk_create(rows)
+        response.organization = organization
+        response.save(update_fields=["submitted_on", "organization"])
+    write_rows(response, cleaned)
     if not invitation.used:
         invitation.used = True
         invitation.save(update_fields=["used"])
     return response
+
+
+def write_rows(response: Response, cleaned: Cleaned) -> None:
+    """The cleaned answers of a response; relations in one insert, so the networks that read them are asked to
+    recompute once (evaluation.network.signals reacts to single saves)."""
+    for answer in cleaned.answers:
+        answer.response = response
+    for relation in cleaned.relations:
+        relation.response = response
+    Answer.objects.bulk_create(cleaned.answers)
+    if cleaned.relations:
+        Relation.objects.bulk_create(cleaned.relations)
+        from evaluation.network import store  # loads the graph library: only when ties were named
+
+        rls = response.campaign.rls
+        transaction.on_commit(lambda: store.data_changed(GraphKind.RELATIONS, rls))
 
 
 @transaction.atomic
@@ -101,7 +243,7 @@ def record_group_answer(
     guard.require(acting_user, "evaluation.change_campaign", campaign)
     if campaign.mode != Campaign.Mode.GROUP:
         raise Conflict(_("This campaign collects individual answers, not a group answer."))
-    rows = clean_answers(campaign, answers)
+    rows = clean_answers(campaign, answers).answers
     by_item = {str(k): (v or "").strip() for k, v in (notes or {}).items()}
     for row in rows:
         row.note = by_item.get(str(row.item_id), "")

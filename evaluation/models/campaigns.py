@@ -149,6 +149,11 @@ class Response(models.Model):
     instance = models.ForeignKey(Instance, null=True, on_delete=models.SET_NULL, related_name="+")
     sector = models.CharField(_("sector"), max_length=20, choices=Organization.Sector.choices, blank=True)
     is_group = models.BooleanField(_("group answer"), default=False)
+    # Only when the instrument asks who the respondent works with: a tie needs both of its ends.
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("respondent's organisation"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
     # Only in a confidential campaign.
     invitation = models.OneToOneField(
         Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="response"

@@ -22,6 +22,7 @@ class Scale(models.TextChoices):
     YES_NO = "yes_no", _("Yes / no")
     CHOICE = "choice", _("One choice among several")
     TEXT = "text", _("Open text")
+    RELATIONS = "relations", _("Organisations worked with, each rated")
 
 
 LIKERT_LABELS = [

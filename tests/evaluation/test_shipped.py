@@ -12,7 +12,9 @@ from evaluation.shipped import SHIPPED, install_shipped
 
 pytestmark = pytest.mark.django_db
 
-CODES = ["conditions-concertation", "action-partenariat", "facteurs-collaboration", "avantages-inconvenients"]
+CODES = [
+    "conditions-concertation", "action-partenariat", "facteurs-collaboration", "avantages-inconvenients", "relations"
+]  # fmt: skip
 
 
 def shipped(code: str) -> Instrument:
@@ -33,7 +35,7 @@ def french_texts() -> list[str]:
     return texts
 
 
-def test_the_migration_installs_four_shipped_instruments_with_their_scoring():
+def test_the_migration_installs_five_shipped_instruments_with_their_scoring():
     instruments = {i.code: i for i in Instrument.objects.filter(rls__isnull=True)}
     assert sorted(instruments) == sorted(CODES)
     assert {code: i.scoring for code, i in instruments.items()} == {
@@ -41,6 +43,7 @@ def test_the_migration_installs_four_shipped_instruments_with_their_scoring():
         "action-partenariat": "abc",
         "facteurs-collaboration": "mean",
         "avantages-inconvenients": "checklist",
+        "relations": "mean",
     }
     assert [code for code, i in instruments.items() if i.self_evaluation] == ["action-partenariat"]
     assert all(i.is_shipped for i in instruments.values())
