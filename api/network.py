@@ -14,6 +14,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from api.errors import DetailError
 from evaluation.actions.network import network_scope
 from evaluation.forms import NetworkForm
 from evaluation.models import GraphKind
@@ -29,6 +30,9 @@ GRAPH = OpenApiParameter(
     "graph", OpenApiTypes.STR, enum=GraphKind.values, description="What ties two organisations (default co_membership)."
 )
 INSTANCE = OpenApiParameter("instance", OpenApiTypes.INT, description="Only the organisations that sat on it.")
+NOT_FOUND = OpenApiResponse(
+    DetailError, description="An unknown territory, or one whose networks the user may not read."
+)
 
 
 class NodeSerializer(serializers.Serializer):
@@ -116,6 +120,7 @@ def _scope(request):
     responses={
         200: NetworkSerializer,
         202: OpenApiResponse(ComputingSerializer, description="A region's or the province's network is computing."),
+        404: NOT_FOUND,
     },
     description="The organisations of a territory tied by what they share in a year, with their metrics "
     "(docs/network.md). A health region's and the province's are computed in the background and served stored.",
@@ -177,7 +182,7 @@ class InstanceMapSerializer(serializers.Serializer):
 
 @extend_schema(
     parameters=[TERRITORY, YEAR],
-    responses=InstanceMapSerializer,
+    responses={200: InstanceMapSerializer, 404: NOT_FOUND},
     description="The map of concertations: instances tied by the organisations they share (sedimentation), "
     "with merges or coordination suggested where two share most of their members.",
 )
