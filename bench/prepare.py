@@ -9,6 +9,7 @@ import json
 import os
 import re
 import sys
+import time
 from io import StringIO
 from pathlib import Path
 
@@ -151,6 +152,33 @@ def evaluation() -> dict:
     }
 
 
+def network() -> dict:
+    """The co-membership networks of the last full year of memberships: the coordinator's RLS (computed on request)
+    and the province, computed and stored here as the background task does (timed)."""
+    from evaluation.models import GraphKind
+    from evaluation.network import store
+    from evaluation.network.graphs import Scope
+    from registry.models import Territory
+
+    rls = RoleAssignment.objects.get(user__username="bench-coord").rls
+    province = Territory.objects.get(kind=Territory.Kind.PROVINCE)
+    year = store.years(GraphKind.CO_MEMBERSHIP, province)[1] - 1
+    started = time.perf_counter()
+    local = store.computed(GraphKind.CO_MEMBERSHIP, Scope(rls, year))["metrics"]
+    local_ms = (time.perf_counter() - started) * 1000
+    seconds = store.refresh(province.pk, year, GraphKind.CO_MEMBERSHIP)
+    whole = store.stored(GraphKind.CO_MEMBERSHIP, Scope(province, year))["metrics"]
+    return {
+        "network_year": year,
+        "rls_network_nodes": local["nodes"],
+        "rls_network_edges": local["edges"],
+        "rls_network_ms": local_ms,
+        "province_network_nodes": whole["nodes"],
+        "province_network_edges": whole["edges"],
+        "province_network_seconds": seconds,
+    }
+
+
 def analyze() -> None:
     """PostgreSQL: planner statistics as autovacuum would soon have them after the bulk load."""
     if connection.vendor == "postgresql":
@@ -182,6 +210,7 @@ if __name__ == "__main__":
                 **concertation(),
                 **agreements(),
                 **evaluation(),
+                **network(),
             }
         )
     )

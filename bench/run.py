@@ -63,6 +63,9 @@ DIAGNOSIS = "/evaluation/instances/{diagnosis_instance_id}/diagnosis/"
 DIAGNOSIS_API = "/api/v1/instances/{diagnosis_instance_id}/diagnosis/"
 RLS_DIAGNOSIS_API = "/api/v1/rls/{rls_id}/diagnosis/"
 RESULTS = "/evaluation/campaigns/{campaign_id}/results/"
+NETWORK_PAGE = "/evaluation/network/?territory={territory}&year={network_year}"
+NETWORK_API = "/api/v1/network/?territory={territory}&year={network_year}"
+INSTANCE_MAP_API = "/api/v1/network/instances/?territory={territory}&year={network_year}"
 PAGES = [
     Page("trivial view `/healthz`", "/healthz", "anonymous", floor=True),
     Page("bare page: 50 rows, 1 query", "/bench/bare/", "anonymous", floor=True),
@@ -109,11 +112,21 @@ PAGES = [
     Page("campaign results", RESULTS, "admin", group="evaluation"),
     Page("campaign results", RESULTS, "coord", group="evaluation"),
     Page("RLS dashboard", "/evaluation/rls/{rls_id}/", "coord", group="evaluation"),
+    # Networks (issue 10). The coordinator's RLS, co-membership, the last full year (page and API, computed on
+    # request and then kept until something is written); the province, computed by the background task in
+    # bench/prepare.py and served stored; the map of concertations of the RLS.
+    Page("network page, RLS", NETWORK_PAGE, "admin", group="network"),
+    Page("network page, RLS", NETWORK_PAGE, "coord", group="network"),
+    Page("API network, RLS", NETWORK_API, "api-admin", group="network"),
+    Page("API network, RLS", NETWORK_API, "api-coord", group="network"),
+    Page("API network, province (stored)", NETWORK_API, "api-admin", group="network", scope="province"),
+    Page("API map of concertations, RLS", INSTANCE_MAP_API, "api-coord", group="network"),
 ]  # fmt: skip
-GROUPS = ("registry", "concertation", "load", "agreements", "evaluation")
+GROUPS = ("registry", "concertation", "load", "agreements", "evaluation", "network")
 LOAD_TARGET_MS = 1000.0
 AGREEMENTS_TARGET_MS = 300.0
 EVALUATION_TARGET_RATIO = 5.0  # × the bare floor, at province scale
+NETWORK_STORED_TARGET_MS = 150.0  # the province's stored network, served
 USERS = {"admin": "bench-admin", "coord": "bench-coord"}
 WHO = {
     "anonymous": "anonymous",
@@ -484,6 +497,27 @@ def evaluation_verdict(run: ScaleRun) -> str:
     return f"Evaluation pages within {EVALUATION_TARGET_RATIO:.0f}× the bare floor (highest {worst:.1f}×)."
 
 
+def network_verdict(run: ScaleRun) -> str:
+    pages = [r for r in run.results if r.page.group == "network"]
+    failed = [f"{r.page.name} ({WHO[r.page.client]}): HTTP {r.status}" for r in pages if not r.ok]
+    stored = [r for r in pages if r.ok and r.page.scope == "province"]
+    slow = [f"{r.page.name} ({r.median:.0f} ms)" for r in stored if r.median > NETWORK_STORED_TARGET_MS]
+    if failed or slow:
+        return "Network pages failing or the stored province **over 150 ms**: " + "; ".join(failed + slow) + "."
+    served = max((r.median for r in stored), default=0)
+    return f"The province's stored network served in {served:.0f} ms median (target ≤ 150 ms)."
+
+
+def network_line(info: dict) -> str:
+    return (
+        f"Networks, co-membership {info['network_year']}: the coordinator's RLS {info['rls_id']} "
+        f"({info['rls_network_nodes']} organisations, {thousands(info['rls_network_edges'])} ties, every metric "
+        f"computed on request in {info['rls_network_ms']:.0f} ms, then kept until a write); the province "
+        f"({thousands(info['province_network_nodes'])} organisations, {thousands(info['province_network_edges'])} "
+        f"ties), computed by the background task in {info['province_network_seconds']:.1f} s."
+    )
+
+
 def evaluation_line(info: dict) -> str:
     return (
         f"Evaluation: {thousands(info['campaigns'])} campaigns, {thousands(info['invitations'])} invitations, "
@@ -566,6 +600,11 @@ def report(runs: list[ScaleRun], requests: int, warmup: int, database: str) -> s
             lines += [
                 "", f"#### Evaluation — scale `{run.scale}`", "", evaluation_line(info), "",
                 *scale_table(run, ("evaluation",)), "", evaluation_verdict(run),
+            ]  # fmt: skip
+        if "network" in shown:
+            lines += [
+                "", f"#### Networks — scale `{run.scale}`", "", network_line(info), "",
+                *scale_table(run, ("network",)), "", network_verdict(run),
             ]  # fmt: skip
     if len(runs) > 1:
         lines += ["", "### Queries per request against data size", "", *query_growth_table(runs)]
