@@ -15,7 +15,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from api.errors import DetailError
-from evaluation.actions.network import network_scope
+from evaluation.actions.network import check_reads_networks, network_scope
 from evaluation.forms import NetworkForm
 from evaluation.models import GraphKind
 from evaluation.network import instances as instance_map
@@ -35,6 +35,12 @@ NOT_FOUND = OpenApiResponse(
 )
 
 
+class RatingsSerializer(serializers.Serializer):
+    raters = serializers.IntegerField(help_text="Responding organisations that named and rated it (5 or more).")
+    usefulness = serializers.FloatField(help_text="Mean, 1 to 5.")
+    trust = serializers.FloatField(help_text="Mean, 1 to 5.")
+
+
 class NodeSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="The node's index, as `source` and `target` name it.")
     organization = serializers.IntegerField()
@@ -45,12 +51,14 @@ class NodeSerializer(serializers.Serializer):
     betweenness = serializers.FloatField(help_text="Share of the shortest paths between others that pass through it.")
     closeness = serializers.FloatField(help_text="Harmonic closeness: the mean of 1 / distance to the others.")
     coreness = serializers.IntegerField(help_text="The highest k-core it belongs to.")
-    community = serializers.IntegerField(help_text="Leiden community, numbered from the biggest (0).")
+    community = serializers.IntegerField(help_text="Leiden community, numbered from the biggest (1).")
     broker = serializers.BooleanField(help_text="Tied to another community and among the highest betweenness.")
     isolate = serializers.BooleanField(help_text="Tied to nobody.")
-    ratings = serializers.DictField(
+    x = serializers.FloatField(help_text="Position on the map (computed on the server).")
+    y = serializers.FloatField()
+    ratings = RatingsSerializer(
         required=False, allow_null=True,
-        help_text="Relations survey: the mean usefulness and trust others gave it, only when 5 or more rated it.",
+        help_text="Relations survey: the mean usefulness and trust others gave it; null unless 5 or more rated it.",
     )  # fmt: skip
 
 
@@ -105,8 +113,10 @@ class ComputingSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-def _scope(request):
-    form = NetworkForm(request.query_params)
+def _scope(request, fields=("territory", "year", "graph", "instance")):
+    """The query parsed by the page's form, only the `fields` this endpoint documents, and checked by the action."""
+    check_reads_networks(request.user)
+    form = NetworkForm({name: value for name, value in request.query_params.items() if name in fields})
     if not form.is_valid():
         raise exceptions.ValidationError({name: list(errors) for name, errors in form.errors.items()})
     data = form.cleaned_data
@@ -188,6 +198,6 @@ class InstanceMapSerializer(serializers.Serializer):
 )
 @api_view(["GET"])
 def instances(request, **kwargs) -> Response:
-    scope, _graph = _scope(request)
+    scope, _graph = _scope(request, fields=("territory", "year"))
     body = {"territory": scope.territory.pk, "year": scope.year, **instance_map.instance_map(request.user, scope)}
     return Response(body)

@@ -107,7 +107,8 @@ def _y_axis(parts: list[str], top: float, left: float, right: float, plot_h: flo
         value = step * i
         y = top + plot_h - plot_h * value / y_max
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
-        label = fmt(value, 0 if float(value).is_integer() else 1)
+        # As many decimals as the value needs (0.25 keeps two; 0.2 would read as a different tick).
+        label = fmt(value, next(d for d in range(4) if abs(round(value, d) - value) < 1e-9 or d == 3))
         parts.append(
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" fill="{MUTED}">{label}</text>'
         )

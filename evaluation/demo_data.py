@@ -480,7 +480,11 @@ class EvaluationDemoLoader:
         if Campaign.objects.filter(rls=self.rls, title=RELATIONS_TITLE).exists():
             return
         instrument = Instrument.objects.get(code="relations", rls=None)
-        campaign = self._new_campaign(RELATIONS_TITLE, instrument, assembly, RELATIONS_DATES, min_group_size=5)
+        # Confidential, never anonymous: a response records its organisation (campaign actions refuse otherwise).
+        campaign = self._new_campaign(
+            RELATIONS_TITLE, instrument, assembly, RELATIONS_DATES, min_group_size=5,
+            privacy=Campaign.Privacy.CONFIDENTIAL,
+        )  # fmt: skip
         rng = random.Random(RELATIONS_SEED)  # noqa: S311 (demo data, not security)
         invited = self._invitees(assembly, campaign.opens_on)
         persons_of: dict[int, list[int]] = {}
@@ -499,11 +503,13 @@ class EvaluationDemoLoader:
             for n, (person, organization) in enumerate(invited)
         ]  # fmt: skip
         Invitation.objects.bulk_create(invitations)
-        rng.shuffle(answering)  # responses in another order than the links: nothing ties one to the other
-        self._relations_answers(campaign, assembly, [invited[n][1] for n in answering], rng)
+        rng.shuffle(answering)  # the order the answers came in
+        # A confidential campaign keeps each response's link (responses.submit_response does the same).
+        self._relations_answers(campaign, assembly, [invitations[n] for n in answering], rng)
         self.created += len(invitations)
 
-    def _relations_answers(self, campaign: Campaign, assembly: Instance, respondents: list, rng: random.Random):
+    def _relations_answers(self, campaign: Campaign, assembly: Instance, links_used: list, rng: random.Random):
+        respondents = [invitation.organization for invitation in links_used]
         items = {item.code: item for item in Item.objects.filter(section__instrument=campaign.instrument)}
         core = set(
             Membership.objects.active_on(campaign.opens_on)
@@ -520,7 +526,8 @@ class EvaluationDemoLoader:
         candidates = sorted(members.values(), key=lambda o: o.pk)
         days = (campaign.closes_on - campaign.opens_on).days
         answers, relations = [], []
-        for organization in respondents:
+        for invitation in links_used:
+            organization = invitation.organization
             profile = _profile(organization.sector)
             entries = [
                 self._tie(organization, partner, partner.pk in core, profile, rng)
@@ -539,7 +546,7 @@ class EvaluationDemoLoader:
             )
             response = Response.objects.create(
                 campaign=campaign, instance=assembly, sector=organization.sector, organization=organization,
-                submitted_on=campaign.opens_on + datetime.timedelta(days=rng.randint(0, days)),
+                invitation=invitation, submitted_on=campaign.opens_on + datetime.timedelta(days=rng.randint(0, days)),
             )  # fmt: skip
             for row in [*cleaned.answers, *cleaned.relations]:
                 row.response = response

@@ -39,14 +39,28 @@ def _validate(acting_user, campaign: Campaign, instances: list) -> None:
     if len({i.rls_id for i in instances}) > 1:
         raise ValidationError({"instances": _("The instances of one campaign belong to the same RLS.")})
     guard.check_dates(campaign.opens_on, campaign.closes_on, "closes_on")
-    if campaign.mode == Campaign.Mode.GROUP and asks_relations(campaign.instrument_id):
+    if asks_relations(campaign.instrument_id):
+        _validate_relations(campaign)
+    if campaign.min_group_size is not None and campaign.min_group_size < MIN_GROUP_FLOOR:
+        raise ValidationError({"min_group_size": _("The smallest group shown cannot be below 3 respondents.")})
+    campaign.full_clean(exclude=["rls"])
+
+
+def _validate_relations(campaign: Campaign) -> None:
+    """An instrument that asks who the respondent's organisation works with is answered by each member, and
+    cannot promise anonymity: the response records the respondent's organisation (a tie needs both its ends).
+    The privacy is checked at launch; it cannot change afterwards (update_campaign), so a campaign launched
+    before this rule can still have its dates corrected."""
+    if campaign.mode == Campaign.Mode.GROUP:
         raise ValidationError(
             {"mode": _("This instrument asks each member which organisations theirs works with: it is answered "
                        "individually, not as a group.")}
         )  # fmt: skip
-    if campaign.min_group_size is not None and campaign.min_group_size < MIN_GROUP_FLOOR:
-        raise ValidationError({"min_group_size": _("The smallest group shown cannot be below 3 respondents.")})
-    campaign.full_clean(exclude=["rls"])
+    if campaign.pk is None and campaign.privacy == Campaign.Privacy.ANONYMOUS:
+        raise ValidationError(
+            {"privacy": _("This instrument cannot be anonymous: its relations question records the respondent’s "
+                          "organisation, since a tie needs both its ends. Choose confidential.")}
+        )  # fmt: skip
 
 
 def reachable_members(instances) -> dict:

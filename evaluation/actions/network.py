@@ -23,12 +23,17 @@ def default_territory(user) -> Territory | None:
     return readable.filter(kind=Territory.Kind.RLS).first() or readable.first()
 
 
+def check_reads_networks(user) -> None:
+    """Refuse a user who reads no network at all, before anything they asked for is read (pages and API alike)."""
+    if not scope.network_territories_for(user).exists():
+        raise PermissionDenied(_("The networks are for the network coordinators and analysts."))
+
+
 def network_scope(
     user, *, territory: int | None, year: int | None, graph: str = GraphKind.CO_MEMBERSHIP, instance: int | None = None
 ) -> Scope:
     """What the user asked for, checked; `year` None means the last year with data."""
-    if not scope.network_territories_for(user).exists():
-        raise PermissionDenied(_("The networks are for the network coordinators and analysts."))
+    check_reads_networks(user)
     found = scope.network_territories_for(user).filter(pk=territory).first() if territory else default_territory(user)
     if found is None:
         raise Http404
@@ -37,7 +42,10 @@ def network_scope(
         errors["graph"] = _("Choose one of the graphs: co-membership, agreements or relations survey.")
     first, last = store.years(graph if graph in GraphKind.values else GraphKind.CO_MEMBERSHIP, found)
     if year is not None and not first <= year <= last:
-        errors["year"] = _("This network has data from %(first)s to %(last)s.") % {"first": first, "last": last}
+        if first == last:
+            errors["year"] = _("This network has data for %(year)s only.") % {"year": first}
+        else:
+            errors["year"] = _("This network has data from %(first)s to %(last)s.") % {"first": first, "last": last}
     chosen = None
     if instance is not None:
         chosen = instances_for(user).filter(in_territory(found), pk=instance).first()
@@ -45,7 +53,7 @@ def network_scope(
             errors["instance"] = _("Choose an instance of this territory.")
     if errors:
         raise ValidationError(errors)
-    return Scope(found, last if year is None else year, chosen)
+    return Scope(found, last if year is None else year, chosen, viewer=user)
 
 
 def instance_choices(user, territory: Territory):

@@ -9,6 +9,7 @@ by a group; its answer is a list of `{"organization", "frequency", "usefulness",
 rows. A response to an instrument that asks it records the respondent's organisation (not the person): a tie
 needs both of its ends."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core import audit, guard
 from core.errors import Conflict
@@ -26,6 +28,11 @@ from registry.models import Organization
 
 MAX_RELATIONS = 40
 RATINGS = ("frequency", "usefulness", "trust")
+ENTRY_FIELDS = ("organization", *RATINGS)
+# A database id: ASCII digits only (str.isdigit() takes "²" or "٥", which int() refuses or reads as another
+# number), at most what a bigint holds.
+DIGITS = re.compile(r"[0-9]{1,19}")
+MAX_ID = 2**63 - 1
 
 
 def field_name(item: Item) -> str:
@@ -57,16 +64,40 @@ class Cleaned:
     relations: list[Relation] = field(default_factory=list)
 
 
-def _rating(value: Any) -> int | None:
+def whole_number(value: Any, low: int, high: int) -> int | None:
+    """A whole number between `low` and `high`, given as a JSON integer or as the ASCII digits a form sends;
+    None for anything else (a boolean, a float, other digits than 0-9, a sign, a number out of bounds)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and DIGITS.fullmatch(value.strip()):
         number = int(value.strip())
     else:
         return None
-    return number if 1 <= number <= 5 else None
+    return number if low <= number <= high else None
+
+
+def _rating(value: Any) -> int | None:
+    return whole_number(value, 1, 5)
+
+
+def _organization_id(value: Any) -> int | None:
+    """An organisation id as a JSON number or the digits a form sends."""
+    return whole_number(value, 1, MAX_ID)
+
+
+def _unknown_fields(entry: dict) -> list[str]:
+    """What an entry holds beyond its organisation and three ratings is refused, not dropped unseen."""
+    unknown = [str(key)[:40] for key in entry if key not in ENTRY_FIELDS]
+    if not unknown:
+        return []
+    message = ngettext(
+        "Unknown field: %(names)s. An entry gives organization, frequency, usefulness and trust.",
+        "Unknown fields: %(names)s. An entry gives organization, frequency, usefulness and trust.",
+        len(unknown),
+    )
+    return [message % {"names": ", ".join(unknown[:5])}]
 
 
 def _rating_messages() -> dict[str, str]:
@@ -101,7 +132,7 @@ def clean_relations(
     messages = _rating_messages()
     rows, seen = [], set()
     for position, entry in enumerate(raw):
-        problems = []
+        problems = _unknown_fields(entry)
         organization = _organization_id(entry.get("organization"))
         if organization is None and entry.get("organization") in (None, ""):
             problems.append(_("Choose the organisation."))
@@ -121,17 +152,6 @@ def clean_relations(
     return rows
 
 
-def _organization_id(value: Any) -> int | None:
-    """An organisation id as a JSON number or the digits a form sends."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
 def clean_answers(campaign: Campaign, answers: dict[Any, Any], respondent: Organization | None = None) -> Cleaned:
     """The answers as rows, or a ValidationError naming each bad one. Keys are item ids; a value is the scale's
     value (or the text of an open item, or the list of a relations item). `respondent`: the organisation of the
@@ -143,7 +163,7 @@ def clean_answers(campaign: Campaign, answers: dict[Any, Any], respondent: Organ
         raise ValidationError({"answers": _("Give the answers by question.")})
     answered_relations = set()
     for key, raw in answers.items():
-        pk = int(key) if str(key).isdigit() else None
+        pk = whole_number(key, 1, MAX_ID)
         item = items.get(pk) if pk is not None else None
         if item is None:
             errors["answers"] = _("One of the answers is for a question this survey does not ask.")

@@ -5,15 +5,18 @@ with numpy, one group at a time: never a Python loop over pairs."""
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db.models import Q
 
 from agreements.models import Party
 from agreements.models.agreements import Status
+from agreements.rules import agreements_for
 from concertation.models import Instance, Membership
-from evaluation.models import GraphKind, Relation, Response
+from evaluation.models import Campaign, GraphKind, Relation, Response
 from evaluation.network.metrics import Network
+from evaluation.rules import campaigns_for
 from registry.models import Organization, Territory
 
 # An agreement counts in the years it was signed and ran: drafts and negotiations tie nobody yet.
@@ -25,6 +28,13 @@ class Scope:
     territory: Territory
     year: int
     instance: Instance | None = None  # only the organisations that sat on it that year
+    # Whose reading rights bound the agreements and the survey answers read (an analyst reads only the published
+    # agreements and the released surveys); None for the background computation, which only administrators read.
+    viewer: Any = None
+
+    @property
+    def viewer_key(self) -> str:
+        return str(self.viewer.pk) if self.viewer is not None else "all"
 
     @property
     def first_day(self) -> datetime.date:
@@ -157,6 +167,8 @@ def agreements(scope: Scope) -> Network:
         agreement__status__in=SIGNED,
         agreement__start_date__lte=scope.last_day,
     )
+    if scope.viewer is not None:
+        parties = parties.filter(agreement__in=agreements_for(scope.viewer).values("pk"))
     rows = np.array(list(parties.values_list("agreement_id", "organization_id").distinct()), dtype=np.int64)
     rows = rows.reshape(-1, 2)
     if scope.instance:
@@ -175,13 +187,21 @@ def _instance_members(scope: Scope) -> np.ndarray:
     return np.unique(np.array(list(rows), dtype=np.int64))
 
 
+def relation_campaigns(scope: Scope):
+    """The relations surveys of the territory that opened that year, whose results the viewer may read (released,
+    for an analyst)."""
+    campaigns = Campaign.objects.filter(
+        in_territory(scope.territory), opens_on__year=scope.year, instrument__sections__items__scale="relations"
+    )
+    if scope.viewer is not None:
+        campaigns = campaigns_for(scope.viewer, campaigns)
+    return campaigns.distinct()
+
+
 def relation_responses(scope: Scope):
-    """The relations survey's answers for the territory and the year (its campaigns that opened that year)."""
+    """The relations survey's answers for the territory and the year."""
     return Response.objects.filter(
-        in_territory(scope.territory, "campaign__"),
-        campaign__opens_on__year=scope.year,
-        organization__isnull=False,
-        relations__isnull=False,
+        campaign__in=relation_campaigns(scope).values("pk"), organization__isnull=False, relations__isnull=False
     ).distinct()
 
 

@@ -12,7 +12,8 @@ from concertation.models import Instance
 from concertation.rules import instances_for
 from evaluation.network.graphs import Scope, active_memberships, in_territory
 
-# An assembly or a coordination committee gathers the other instances' members by design: it is never merged.
+# An assembly or a coordination committee gathers the other instances' members by design: a pair where either is
+# one is drawn and listed like any other, but suggests nothing (every table would otherwise "coordinate" with it).
 STRUCTURAL = frozenset({Instance.Kind.ASSEMBLY, Instance.Kind.COORDINATION_COMMITTEE})
 # "Most of their members": two thirds, compared in integers (3·shared ≥ 2·members) so that 2 of 3 counts.
 MOST_NUMERATOR, MOST_DENOMINATOR = 2, 3
@@ -66,16 +67,17 @@ def _ties(instance_ids: list[int], found: dict, shared: np.ndarray, members: np.
     source, target, count = source[order], target[order], count[order]
     of_source, of_target = count / members[source], count / members[target]
 
-    # Both sides hold most of their members on the other → merge, when they share a theme and neither is
-    # structural; otherwise the smaller holds most of its members on the other → coordinate.
+    # Never a suggestion when either side is structural. Otherwise both sides hold most of their members on the
+    # other → merge, when they share a theme; else the smaller holds most of its members on the other → coordinate.
     most = MOST_DENOMINATOR * count
     mutual = (most >= MOST_NUMERATOR * members[source]) & (most >= MOST_NUMERATOR * members[target])
     nested = most >= MOST_NUMERATOR * np.minimum(members[source], members[target])
     themes = np.array([found[pk][2].strip().casefold() for pk in instance_ids], dtype=object)
     structural = np.array([found[pk][1] in STRUCTURAL for pk in instance_ids], dtype=bool)
     same_theme = (themes[source] == themes[target]) & (themes[source] != "")
-    merge = mutual & same_theme & ~structural[source] & ~structural[target]
-    coordinate = nested & ~merge
+    ordinary = ~structural[source] & ~structural[target]
+    merge = mutual & same_theme & ordinary
+    coordinate = nested & ordinary & ~merge
 
     edges = []
     merges, coordinations = [], []
@@ -102,11 +104,12 @@ def _percent(share: float) -> int:
     return round(float(share) * 100)
 
 
+# A reason gives the pair's figures only; the rule and what a merge or a coordination would spare the organisations
+# are said once, above the list, by the page.
 def _merge(a: tuple, b: tuple, shared: int, of_a: float, of_b: float) -> dict:
     reason = _(
         "“%(a)s” and “%(b)s” share %(shared)s organisations: %(of_a)s%% of the members of “%(a)s” sit on “%(b)s” "
-        "and %(of_b)s%% of those of “%(b)s” sit on “%(a)s”, and both have the theme “%(theme)s”. They could merge, so "
-        "that the same organisations do not meet twice on the same subject."
+        "and %(of_b)s%% of those of “%(b)s” sit on “%(a)s”, and both have the theme “%(theme)s”."
     ) % {"a": a[0], "b": b[0], "shared": shared, "of_a": _percent(of_a), "of_b": _percent(of_b), "theme": a[2].strip()}
     return {"kind": "merge", "reason": reason}
 
@@ -115,8 +118,7 @@ def _coordinate(a: tuple, b: tuple, shared: int, of_a: float, of_b: float) -> di
     (small, of_small), (big, of_big) = sorted([(a, of_a), (b, of_b)], key=lambda side: -side[1])
     reason = _(
         "%(of_small)s%% of the members of “%(small)s” also sit on “%(big)s” (%(shared)s organisations; "
-        "%(of_big)s%% of the members of “%(big)s”). The two could coordinate their agendas and meeting dates, "
-        "so that the same organisations are not asked the same things twice."
+        "%(of_big)s%% of the members of “%(big)s”)."
     ) % {"small": small[0], "big": big[0], "shared": shared, "of_small": _percent(of_small), "of_big": _percent(of_big)}
     return {"kind": "coordinate", "reason": reason}
 

@@ -1,7 +1,9 @@
 """The metrics of one network, computed by igraph (C): never a Python loop over pairs.
 
 Semantics (docs/network.md): a tie keeps its strength (instances or agreements shared, or the rated frequency);
-path-based metrics (betweenness, closeness) read a distance of 1 / strength, since a strong tie is a short one;
+path-based metrics (betweenness, closeness) read a distance of (strongest tie's strength) / strength, since a
+strong tie is a short one (the inverse of the strength, scaled so that the strongest tie is one step: betweenness
+does not change with the scale, and closeness stays between 0 and 1);
 strength, k-cores and communities read the strength or no weight. Closeness is harmonic, so that a network in
 several components still has one. Communities come from Leiden with the modularity objective and a fixed seed
 (igraph's defaults, the CPM objective at resolution 1, put every node in a community of its own)."""
@@ -15,11 +17,11 @@ import numpy as np
 SEED = 1
 LEIDEN = {"objective_function": "modularity", "resolution": 1.0, "beta": 0.01, "n_iterations": -1}
 PARAMETERS = {
-    "distance": "1 / strength",
+    "distance": "max(strength) / strength",
     "betweenness": "weighted by distance, normalised to [0, 1] by (n-1)(n-2)/2",
     "closeness": "harmonic, weighted by distance, normalised by n-1",
     "coreness": "k-core number, unweighted",
-    "communities": {"algorithm": "leiden", **LEIDEN, "weights": "strength", "seed": SEED},
+    "communities": {"algorithm": "leiden", **LEIDEN, "weights": "strength", "seed": SEED, "numbered_from": 1},
     "broker": "a tie to another community and betweenness at or above the network's 90th percentile (above 0)",
     "dynamic_core": "the highest k-core, by weighted degree, 3 to 5 organisations",
     "layout": {"algorithm": "fruchterman_reingold", "niter": 500, "grid": "auto", "weights": "strength", "seed": SEED},
@@ -123,7 +125,7 @@ def _dynamic_core(organizations: list[int], coreness: np.ndarray, weighted: np.n
 
 def _path_metrics(graph: igraph.Graph, network: Network, strength: np.ndarray, nodes: list, metrics: dict) -> None:
     n = len(nodes)
-    distance = (1.0 / strength).tolist() if len(strength) else None
+    distance = (strength.max() / strength).tolist() if len(strength) else None
     betweenness = np.array(graph.betweenness(directed=False, weights=distance), dtype=float) if n else np.zeros(0)
     if n > 2:
         betweenness /= (n - 1) * (n - 2) / 2
@@ -139,7 +141,7 @@ def _path_metrics(graph: igraph.Graph, network: Network, strength: np.ndarray, n
         node["community"] = int(community[index])
         node["broker"] = bool(brokers[index])
         node["x"], node["y"] = round(positions[index][0], 2), round(positions[index][1], 2)
-    metrics["communities"] = int(community.max()) + 1 if n else 0
+    metrics["communities"] = int(community.max()) if n else 0
     metrics["modularity"] = round(modularity, 4)
     metrics["brokers"] = int(brokers.sum())
 
@@ -166,17 +168,17 @@ def _layout(graph: igraph.Graph, strength: np.ndarray) -> list[tuple[float, floa
 
 
 def _communities(graph: igraph.Graph, strength: np.ndarray) -> tuple[np.ndarray, float]:
-    """Leiden, modularity objective, seeded; communities numbered from the biggest (0) down."""
+    """Leiden, modularity objective, seeded; communities numbered from the biggest (1) down."""
     n = graph.vcount()
     if not n or not graph.ecount():
-        return np.arange(n), 0.0
+        return np.arange(1, n + 1), 0.0
     with _Seeded():
         partition = graph.community_leiden(weights=strength.tolist(), **LEIDEN)
     raw = np.array(partition.membership)
     sizes = np.bincount(raw)
     rank = np.empty_like(sizes)
     rank[np.lexsort((np.arange(len(sizes)), -sizes))] = np.arange(len(sizes))
-    return rank[raw], float(graph.modularity(partition.membership, weights=strength.tolist()))
+    return rank[raw] + 1, float(graph.modularity(partition.membership, weights=strength.tolist()))
 
 
 def _brokers(network: Network, community: np.ndarray, betweenness: np.ndarray) -> np.ndarray:

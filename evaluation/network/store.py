@@ -5,10 +5,11 @@ from its stored result, recomputed when its data changes (debounced: a burst of 
 import datetime
 import json
 import time
+from dataclasses import replace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Max, Min, TextField
+from django.db.models import Avg, Count, Max, Min, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from concertation.models import Membership
 from core.models import AuditEvent
 from evaluation.cache import kept
 from evaluation.models import Campaign, GraphKind, Invitation, Relation, Response, StoredNetwork
+from evaluation.models.network import MIN_RATERS
 from evaluation.network import graphs
 from evaluation.network.graphs import Scope
 from evaluation.network.metrics import PARAMETERS, compute, library
@@ -40,8 +42,13 @@ def network(graph: str, scope: Scope) -> dict | None:
     """The network with its metrics and how it was computed; None while a first background computation runs."""
     if computed_in_background(scope):
         return stored(graph, scope)
-    instance = scope.instance.pk if scope.instance else ""
-    return kept(f"network:{graph}:{scope.territory.pk}:{scope.year}:{instance}", lambda: computed(graph, scope))
+    return kept(f"network:{graph}:{key(graph, scope)}:{scope.year}", lambda: computed(graph, scope))
+
+
+def key(graph: str, scope: Scope) -> str:
+    """The territory, the instance and, where reading rights bound what is read, the viewer (not the year)."""
+    viewer = scope.viewer_key if graph != GraphKind.CO_MEMBERSHIP else "any"
+    return f"{scope.territory.pk}:{scope.instance.pk if scope.instance else ''}:{viewer}"
 
 
 def computed(graph: str, scope: Scope) -> dict:
@@ -54,15 +61,35 @@ def computed(graph: str, scope: Scope) -> dict:
         "at": timezone.now().isoformat(timespec="seconds"),
     }
     result["survey"] = survey_coverage(scope) if graph == GraphKind.RELATIONS else None
+    if graph == GraphKind.RELATIONS:
+        _add_ratings(result, scope)
     return result
 
 
-def evolution(graph: str, territory: Territory, instance=None) -> list[dict]:
+def _add_ratings(result: dict, scope: Scope) -> None:
+    """Each named organisation's mean usefulness and trust, only when MIN_RATERS respondents or more rated it."""
+    rows = (
+        Relation.objects.filter(response__in=graphs.relation_responses(scope))
+        .values("organization")
+        .annotate(raters=Count("response__organization", distinct=True), usefulness=Avg("usefulness"),
+                  trust=Avg("trust"))
+    )  # fmt: skip
+    rated = {
+        row["organization"]: {"raters": row["raters"], "usefulness": round(row["usefulness"], 2),
+                              "trust": round(row["trust"], 2)}
+        for row in rows
+        if row["raters"] >= MIN_RATERS
+    }  # fmt: skip
+    for node in result["nodes"]:
+        node["ratings"] = rated.get(node["organization"])
+
+
+def evolution(graph: str, scope: Scope) -> list[dict]:
     """The network's own metrics year by year (no path metrics: they are the costly ones)."""
-    first, last = years(graph, territory)
+    first, last = years(graph, scope.territory)
     rows = []
     for year in range(first, last + 1):
-        metrics = compute(graphs.build(graph, Scope(territory, year, instance)), paths=False)["metrics"]
+        metrics = compute(graphs.build(graph, replace(scope, year=year)), paths=False)["metrics"]
         rows.append({"year": year, **{k: v for k, v in metrics.items() if k != "dynamic_core"}})
     return rows
 
@@ -90,12 +117,9 @@ def years(graph: str, territory: Territory) -> tuple[int, int]:
 def survey_coverage(scope: Scope) -> dict:
     """How many organisations the relations survey asked and how many answered: betweenness and centralisation
     depend on the missing answers, so the pages and the API show it beside them."""
-    campaigns = Campaign.objects.filter(
-        graphs.in_territory(scope.territory),
-        opens_on__year=scope.year,
-        instrument__sections__items__scale="relations",
-    ).distinct()
-    asked = Invitation.objects.filter(campaign__in=campaigns, organization__isnull=False)
+    asked = Invitation.objects.filter(
+        campaign__in=graphs.relation_campaigns(scope).values("pk"), organization__isnull=False
+    )
     answered = graphs.relation_responses(scope).values("organization").distinct().count()
     invited = asked.values("organization").distinct().count()
     return {"invited": invited, "answered": answered, "rate": round(answered / invited, 3) if invited else None}

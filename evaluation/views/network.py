@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from core import audit, charts
 from core.models import AuditEvent
 from evaluation import rules
-from evaluation.actions.network import instance_choices, network_scope
+from evaluation.actions.network import check_reads_networks, default_territory, instance_choices, network_scope
 from evaluation.cache import kept
 from evaluation.forms import NetworkForm
 from evaluation.models import GraphKind
@@ -30,12 +30,11 @@ MAP_EDGES = 20_000  # ties drawn on the map (the strongest): a province has over
 
 def _read(request: HttpRequest) -> tuple[NetworkForm, Scope | None, str]:
     """The filter form and what it asks for; the scope is None when the form holds errors (shown on the page)."""
+    check_reads_networks(request.user)  # before any filter is read, as the API does
     form = NetworkForm(request.GET)
-    data = form.cleaned_data if form.is_valid() else {}
-    if not data:
-        # Still asks the action, which refuses a user who reads no network (403) before any filter is read.
-        network_scope(request.user, territory=None, year=None)
+    if not form.is_valid():
         return form, None, GraphKind.CO_MEMBERSHIP
+    data = form.cleaned_data
     try:
         scope = network_scope(
             request.user, territory=data["territory"], year=data["year"], graph=data["graph"],
@@ -45,15 +44,42 @@ def _read(request: HttpRequest) -> tuple[NetworkForm, Scope | None, str]:
         for field, messages in error.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
         return form, None, data["graph"]
+    except Http404:
+        # The API's 404 (an unknown territory and a hidden one alike), said on the form so that it can be corrected.
+        form.add_error("territory", ValidationError(_("Choose one of the territories offered."), code="not_found"))
+        return form, None, data["graph"]
     return form, scope, data["graph"]
 
 
+def refusal_status(form: NetworkForm) -> int:
+    return 404 if form.has_error("territory", code="not_found") else 400
+
+
+def _filters(request: HttpRequest, form: NetworkForm, scope: Scope | None, graph: str) -> dict:
+    """The filter menus, filled and showing what was asked even when it was refused (the user corrects it)."""
+    territories = rules.network_territories_for(request.user)
+    chosen = scope.territory if scope else None
+    if chosen is None:
+        asked = form.data.get("territory", "")
+        chosen = territories.filter(pk=int(asked)).first() if asked.isascii() and asked.isdigit() else None
+        chosen = chosen or default_territory(request.user)
+    return {
+        "territories": territories[:200],
+        "instances": instance_choices(request.user, chosen)[:500] if chosen else [],
+        "sectors": Organization.Sector.choices,
+        "graphs": GraphKind.choices,
+        "selected": {
+            "territory": chosen.pk if chosen else None,
+            "year": scope.year if scope else form.data.get("year", ""),
+            "graph": graph,
+            "instance": str(scope.instance.pk) if scope and scope.instance else form.data.get("instance", ""),
+            "sector": form.data.get("sector", ""),
+        },
+    }
+
+
 def _evolution_chart(graph: str, scope: Scope) -> tuple[charts.Chart, list[dict]] | None:
-    instance = scope.instance.pk if scope.instance else ""
-    rows = kept(
-        f"network-evolution:{graph}:{scope.territory.pk}:{instance}",
-        lambda: store.evolution(graph, scope.territory, scope.instance),
-    )
+    rows = kept(f"network-evolution:{graph}:{store.key(graph, scope)}", lambda: store.evolution(graph, scope))
     if len(rows) < 2:
         return None
     return charts.line_chart(
@@ -70,27 +96,20 @@ def _evolution_chart(graph: str, scope: Scope) -> tuple[charts.Chart, list[dict]
 @require_safe
 def network_page(request: HttpRequest) -> HttpResponse:
     form, scope, graph = _read(request)
-    context = {"form": form, "scope": scope, "graph": graph, "graph_label": GraphKind(graph).label}
+    context = {"form": form, "scope": scope, "graph": graph, **_filters(request, form, scope, graph)}
+    status = refusal_status(form)
     if scope is not None:
         found = store.network(graph, scope)
-        context.update(_page_context(request, graph, scope, found))
-    status = 200 if scope is not None else 400
+        context.update(_page_context(request, scope, found))
+        status = 202 if found is None else 200  # as the API answers while a region is computed
     return render(request, "evaluation/network.html", context, status=status)
 
 
-def _page_context(request: HttpRequest, graph: str, scope: Scope, found: dict | None) -> dict:
-    territories = rules.network_territories_for(request.user)
-    context = {
-        "territories": territories[:200],
-        "instances": instance_choices(request.user, scope.territory)[:500],
-        "sectors": Organization.Sector.choices,
-        "graphs": GraphKind.choices,
-        "first_year": store.years(graph, scope.territory)[0],
-        "computing": found is None,
-        "query": request.GET.urlencode(),
-    }
+def _page_context(request: HttpRequest, scope: Scope, found: dict | None) -> dict:
+    context = {"computing": found is None, "query": request.GET.urlencode()}
     if found is None:
         return context
+    graph = context["graph"] = request.GET.get("graph") or GraphKind.CO_MEMBERSHIP
     sector = request.GET.get("sector", "")
     by_org = {node["organization"]: node for node in found["nodes"]}
     listed = sorted(found["nodes"], key=lambda node: (-node["weighted_degree"], node["name"]))
@@ -105,6 +124,7 @@ def _page_context(request: HttpRequest, graph: str, scope: Scope, found: dict | 
         map_network={**found, "edges": edges},
         map_trimmed=len(edges) < len(found["edges"]),
         metrics=found["metrics"],
+        cross_sector_percent=round(found["metrics"]["cross_sector_share"] * 100),
         core=[by_org[org] for org in found["metrics"]["dynamic_core"] if org in by_org],
         listed=listed[:LIST_SHOWN],
         listed_total=len(listed),
@@ -119,10 +139,12 @@ def _page_context(request: HttpRequest, graph: str, scope: Scope, found: dict | 
 @login_required
 @require_safe
 def network_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The network as GraphML (Gephi, Kumu, yEd…) or as two CSV tables in one file (nodes, then ties)."""
+    """The network as GraphML (Gephi, Kumu, yEd…) or as CSV (`?table=ties` for the ties, the organisations
+    otherwise)."""
     form, scope, graph = _read(request)
     if scope is None:
-        return render(request, "evaluation/network.html", {"form": form, "scope": None, "graph": graph}, status=400)
+        context = {"form": form, "scope": None, "graph": graph, **_filters(request, form, scope, graph)}
+        return render(request, "evaluation/network.html", context, status=refusal_status(form))
     found = store.network(graph, scope)
     if found is None:
         return HttpResponse(_("This network is being computed; ask again in a minute."), status=202)
@@ -132,8 +154,9 @@ def network_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response = HttpResponse(graphml(found), content_type="application/graphml+xml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.graphml"'
         return response
-    response = HttpResponse(network_csv(found), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    table = "ties" if request.GET.get("table") == "ties" else "organizations"
+    response = HttpResponse(network_csv(found, table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'
     return response
 
 
@@ -173,16 +196,20 @@ def _graphml_value(value) -> str:
     return "" if value is None else str(value)
 
 
-def network_csv(found: dict) -> str:
+def network_csv(found: dict, table: str = "organizations") -> str:
+    """One table per file, as spreadsheets expect: the organisations with their metrics, or the ties (by
+    organisation id). With a byte order mark, so that Excel reads the accents (as the registry's exports)."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.writer(out)
+    if table == "ties":
+        organizations = [node["organization"] for node in found["nodes"]]
+        writer.writerow(["source_organization", "target_organization", "weight", "days"])
+        for edge in found["edges"]:
+            source, target = organizations[edge["source"]], organizations[edge["target"]]
+            writer.writerow([source, target, edge["weight"], edge.get("days", "")])
+        return out.getvalue()
     writer.writerow([key for key, _kind in NODE_KEYS])
     for node in found["nodes"]:
         writer.writerow([spreadsheet_safe(node.get(key, "")) for key, _kind in NODE_KEYS])
-    writer.writerow([])
-    writer.writerow(["source_organization", "target_organization", "weight", "days"])
-    organizations = [node["organization"] for node in found["nodes"]]
-    for edge in found["edges"]:
-        source, target = organizations[edge["source"]], organizations[edge["target"]]
-        writer.writerow([source, target, edge["weight"], edge.get("days", "")])
     return out.getvalue()

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_safe
 
 from concertation.models import Instance
 from evaluation import rules
+from evaluation.network.instance_drawing import instance_svg
 from evaluation.network.instances import instance_map
-from evaluation.views.network import _read
+from evaluation.views.network import _read, refusal_status
 
 
 @login_required
@@ -19,7 +20,7 @@ def instances_page(request: HttpRequest) -> HttpResponse:
     form, scope, _graph = _read(request)  # 403 without a network to read, 404 for a territory the user may not read
     context = {"form": form, "scope": scope, "territories": rules.network_territories_for(request.user)[:200]}
     if scope is None:
-        return render(request, "evaluation/network_instances.html", context, status=400)
+        return render(request, "evaluation/network_instances.html", context, status=refusal_status(form))
     found = instance_map(request.user, scope)
     names = {node["id"]: node["name"] for node in found["nodes"]}
     kinds = dict(Instance.Kind.choices)
@@ -31,5 +32,6 @@ def instances_page(request: HttpRequest) -> HttpResponse:
         ],
         organizations=found["organizations"],
         suggestions=found["suggestions"],
+        drawing=instance_svg(found["nodes"], found["edges"]),
     )
     return render(request, "evaluation/network_instances.html", context)

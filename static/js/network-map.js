@@ -15,8 +15,8 @@
     private: "#6a3d9a",
     social_economy: "#00695c",
     philanthropy: "#ad1457",
-    government: "#37474f",
-    citizen_group: "#9c4a00",
+    government: "#1b1f24",
+    citizen_group: "#66661a",
     other: "#5f6b76",
   };
   const FALLBACK_COLOUR = "#5f6b76";
@@ -117,7 +117,10 @@
           defaultEdgeColor: EDGE_COLOUR,
           labelColor: { color: "#1b1f24" },
           labelFont: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-          labelRenderedSizeThreshold: 8,
+          // Labels only for the bigger organisations, and fewer per screen area: names overlapped on a phone.
+          labelRenderedSizeThreshold: 10,
+          labelDensity: 0.5,
+          labelGridCellSize: 120,
           zIndex: true,
           nodeReducer: (key, attributes) => {
             const shown = { ...attributes };
@@ -279,7 +282,7 @@
         panel.field(name).textContent = figure(node[name]);
       }
       // Communities are numbered from 1 on the page, as in the list.
-      panel.field("community").textContent = figure(typeof node.community === "number" ? node.community + 1 : null);
+      panel.field("community").textContent = figure(typeof node.community === "number" ? node.community : null);
       panel.field("role").textContent = node.broker
         ? panel.aside.dataset.broker
         : node.isolate

@@ -29,7 +29,7 @@ WEBGL_ARGS = [arg for arg in CHROMIUM_ARGS if arg != "--disable-gpu"] + [
     "--use-angle=swiftshader",
     "--enable-unsafe-swiftshader",
 ]
-SECTOR_COLOURS = ["#0b5394", "#a4161a", "#1e6b34", "#8a4b00", "#6a3d9a", "#00695c", "#ad1457", "#37474f", "#9c4a00"]
+SECTOR_COLOURS = ["#0b5394", "#a4161a", "#1e6b34", "#8a4b00", "#6a3d9a", "#00695c", "#ad1457", "#1b1f24", "#66661a"]
 YEAR = 2012  # the demo's co-membership network is at its densest before the 2013 turn
 
 

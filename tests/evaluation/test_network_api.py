@@ -169,7 +169,11 @@ def test_graphml_and_csv_exports(world, tables, client):
     text = graphml.content.decode()
     assert text.count("<node ") == 3 and text.count("<edge ") == 3 and "CLSC du Val" in text
     csv = client.get(reverse("evaluation:network_csv"), query).content.decode()
-    assert csv.splitlines()[0].startswith("organization,name,sector,degree")
+    assert csv.splitlines()[0].startswith("\ufefforganization,name,sector,degree")  # a BOM for Excel
+    assert len(csv.splitlines()) == 1 + 3
+    ties = client.get(reverse("evaluation:network_csv"), {**query, "table": "ties"}).content.decode()
+    assert ties.splitlines()[0] == "\ufeffsource_organization,target_organization,weight,days"
+    assert len(ties.splitlines()) == 1 + 3
 
 
 # Stored networks ------------------------------------------------------------------------------------------------
@@ -184,7 +188,7 @@ def test_a_region_is_computed_in_the_background_then_served_stored(world, tables
     assert stored.computed_at is not None and stored.requested_at is None
     assert stored.library.startswith("igraph ")
     second = client.get("/api/v1/network/", {"territory": world.region.pk, "year": 2023})
-    assert first.status_code == 202 and "computed" in first.json()["detail"]
+    assert first.status_code == 202 and "calcul" in first.json()["detail"]  # "being computed", in French
     assert second.status_code == 200
     assert second.json()["metrics"]["nodes"] == 4  # the region: both RLS
 
@@ -207,3 +211,48 @@ def test_a_new_membership_queues_the_recomputation_of_the_stored_network(
 def test_graphs_read_only_their_territory(world, tables):
     rows = graphs.active_memberships(Scope(world.rls, 2023)).values_list("organization__name", flat=True)
     assert "Maison des aînés des Collines" not in set(rows)
+
+
+# Reading rights and the review's findings ----------------------------------------------------------------------
+
+
+def test_an_analyst_sees_the_ties_of_published_agreements_only(world, tables):
+    kept = Agreement.objects.create(title="Entente publiée", kind="service", status="in_force", rls=world.rls,
+                                    start_date=D(2023, 1, 1), is_public=True)  # fmt: skip
+    hidden = Agreement.objects.create(title="Entente entre parties", kind="service", status="in_force",
+                                      rls=world.rls, start_date=D(2023, 1, 1))  # fmt: skip
+    Party.objects.create(agreement=kept, organization=tables["a"])
+    Party.objects.create(agreement=kept, organization=tables["b"])
+    Party.objects.create(agreement=hidden, organization=tables["b"])
+    Party.objects.create(agreement=hidden, organization=tables["c"])
+    query = {"territory": world.rls.pk, "year": 2024, "graph": "agreements"}
+    analyst = api(world.analyst).get("/api/v1/network/", query).json()
+    coordinator = api(world.coordinator).get("/api/v1/network/", query).json()
+    assert analyst["metrics"]["edges"] == 1 and "CLSC du Val" not in {n["name"] for n in analyst["nodes"]}
+    assert coordinator["metrics"]["edges"] == 2
+
+
+def test_a_representative_is_refused_before_the_filters_are_read(world, tables, client):
+    assert api(world.rep_a).get("/api/v1/network/", {"year": "abc", "graph": "x"}).status_code == 403
+    assert api(world.rep_a).get("/api/v1/network/instances/", {"territory": "abc"}).status_code == 403
+    client.force_login(world.rep_a)
+    assert client.get(reverse("evaluation:network"), {"year": "abc"}).status_code == 403
+
+
+def test_the_page_keeps_its_menus_and_says_what_to_correct(world, tables, client):
+    client.force_login(world.coordinator)
+    refused = client.get(
+        reverse("evaluation:network"), {"territory": world.rls.pk, "year": 1990, "graph": "agreements"}
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert f'<option value="{world.rls.pk}" selected>' in page and 'value="agreements" selected' in page
+    unknown = client.get(reverse("evaluation:network"), {"territory": 999999})
+    assert unknown.status_code == 404  # as the API answers
+    assert "Table des aînés" in unknown.content.decode()  # the menus of the user's own RLS, to choose again
+
+
+def test_the_map_of_concertations_reads_only_the_territory_and_the_year(world, tables):
+    client = api(world.coordinator)
+    response = client.get("/api/v1/network/instances/", {"territory": world.rls.pk, "year": 2023, "graph": "x"})
+    assert response.status_code == 200  # `graph` is not one of its parameters

@@ -53,6 +53,7 @@ def test_two_triangles_joined_by_a_bridge():
     result = compute(network(edges, sectors=["community"] * 3 + ["public"] * 3))
     nodes, metrics = by_index(result), result["metrics"]
     assert metrics["communities"] == 2
+    assert {node["community"] for node in result["nodes"]} == {1, 2}
     assert len({nodes[0]["community"], nodes[1]["community"], nodes[2]["community"]}) == 1
     assert nodes[0]["community"] != nodes[3]["community"]
     assert nodes[2]["betweenness"] == pytest.approx(0.6)  # 2 × 3 pairs of 10 cross the bridge
@@ -64,11 +65,13 @@ def test_two_triangles_joined_by_a_bridge():
 
 
 def test_a_strong_tie_is_a_short_path():
-    # a–b and b–c are strong (3), a–c weak (1): the shortest way from a to c goes through b (1/3 + 1/3 < 1).
+    # a–b and b–c are strong (3), a–c weak (1): distances 1, 1 and 3, so the shortest way from a to c goes through b.
     result = compute(network([(0, 1), (1, 2), (0, 2)], weights=[3.0, 3.0, 1.0]))
     nodes = by_index(result)
     assert nodes[1]["betweenness"] == 1.0
     assert nodes[1]["weighted_degree"] == 6.0
+    assert nodes[1]["closeness"] == 1.0  # one step (the strongest tie) from each of the others
+    assert nodes[0]["closeness"] == pytest.approx((1 + 1 / 2) / 2, abs=1e-4)  # b in 1, c in 2 (through b)
 
 
 def test_isolates_and_components():
@@ -99,12 +102,12 @@ def test_metrics_agree_with_networkx():
     rng = random.Random(3)
     n = 80
     edges = list({tuple(sorted(rng.sample(range(n), 2))) for _ in range(300)})
-    weights = [float(rng.choice([1, 2, 4])) for _ in edges]  # distances 1, 0.5, 0.25: sums exact in binary
+    weights = [float(rng.choice([1, 2, 4])) for _ in edges]  # distances 4, 2, 1: sums exact
     result = compute(network(edges, n=n, weights=weights))
     graph = nx.Graph()
     graph.add_nodes_from(range(n))
     for (a, b), w in zip(edges, weights, strict=True):
-        graph.add_edge(a, b, strength=w, distance=1 / w)
+        graph.add_edge(a, b, strength=w, distance=max(weights) / w)
     betweenness = nx.betweenness_centrality(graph, weight="distance", normalized=True)
     harmonic = nx.harmonic_centrality(graph, distance="distance")
     core = nx.core_number(graph)

@@ -30,6 +30,11 @@ def fr(message: str) -> str:
         return translation.gettext(message)
 
 
+def fr_n(singular: str, plural: str, number: int) -> str:
+    with translation.override("fr"):
+        return translation.ngettext(singular, plural, number)
+
+
 @pytest.fixture
 def survey() -> Instrument:
     """The shipped instrument (migration 0006): one relations item and two Likert items."""
@@ -41,8 +46,10 @@ def items(instrument: Instrument) -> dict[str, Item]:
 
 
 def launch(world, assembly, instrument, **extra) -> Campaign:
+    """Confidential unless said otherwise: a relations campaign cannot be anonymous."""
     data = {"title": "Nos liens 2026", "instrument": instrument, "instances": [assembly.instance],
-            "opens_on": TODAY(), "closes_on": TODAY() + datetime.timedelta(days=14), **extra}  # fmt: skip
+            "opens_on": TODAY(), "closes_on": TODAY() + datetime.timedelta(days=14), "privacy": "confidential",
+            **extra}  # fmt: skip
     return campaign_actions.create_campaign(world.coordinator, data)
 
 
@@ -158,6 +165,34 @@ def test_a_bad_row_is_refused_on_its_row_and_nothing_is_written(client, world, a
     assert f'<option value="{world.org_b.pk}" selected>' in response.content.decode()
 
 
+TERRITORY = "Choose an organisation of this survey’s territory from the list."
+OFTEN = "Say how often you work with this organisation (1 to 5)."
+TRUST = "Say how much you trust this organisation (1 to 5)."
+# Digits str.isdigit() takes but int() refuses ("²") or reads as another number ("٥" is 5), a number no database
+# id holds, a sign, a decimal: each refused with the sentence of an unknown organisation or a rating outside 1-5.
+NOT_NUMBERS = ["²", "٥", str(10**23), "99999999999999999999999", "-3", "3.0", "3,5", " ", "1e3", "0x1f"]
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+@pytest.mark.parametrize(("part", "message"), [("organization", TERRITORY), ("frequency", OFTEN), ("trust", TRUST)])
+def test_a_row_with_something_else_than_a_number_is_refused_on_its_row(client, world, assembly, survey, part,
+                                                                       message, value):  # fmt: skip
+    campaign = launch(world, assembly, survey)
+    partners = items(survey)["partenaires"]
+    data = {**row(partners, 1, world.org_b), **row(partners, 3, world.org_a)}
+    data[f"item_{partners.pk}-3-{part}"] = value
+    before = state()
+    response = client.post(page(campaign), data)
+    assert response.status_code == 400 and state() == before
+    form = response.context["form"]
+    if value.strip():
+        assert form.errors[f"item_{partners.pk}-3-organization"] == [fr(message)]
+    else:  # blank: the organisation is missing, or the rating is
+        missing = "Choose the organisation." if part == "organization" else message
+        assert form.errors[f"item_{partners.pk}-3-organization"] == [fr(missing)]
+    assert f"item_{partners.pk}-1-organization" not in form.errors
+
+
 def test_the_same_organisation_twice_is_refused_on_the_second_row(client, world, assembly, survey):
     campaign = launch(world, assembly, survey)
     partners = items(survey)["partenaires"]
@@ -185,7 +220,8 @@ def test_a_member_names_partners_through_the_api(client, world, assembly, survey
     response = answer(client, campaign, body)
     assert response.status_code == 201, response.content
     stored = Response.objects.get()
-    assert stored.organization == invitation(campaign).organization and stored.invitation is None
+    # Confidential: the response keeps its link, so its respondent can correct it until the survey closes.
+    assert stored.organization == invitation(campaign).organization and stored.invitation == invitation(campaign)
     assert sorted(stored.relations.values_list("organization", "frequency", "usefulness", "trust")) == sorted(
         [(world.org_a.pk, 5, 5, 4), (world.org_b.pk, 3, 4, 5)]
     )
@@ -217,6 +253,57 @@ def test_bad_entries_are_refused_by_position_and_nothing_is_written(client, worl
     response = answer(client, campaign, {str(partners.pk): entries(world, invitation(campaign).organization)})
     assert response.status_code == 400
     assert response.json() == {f"item_{partners.pk}.{position}": [fr(message)]}
+    assert state() == before
+
+
+API_NOT_NUMBERS = [*NOT_NUMBERS, 10**23, 99999999999999999999999, 2**63, -3, 0, 3.0, 2.5, [3], {"pk": 3}]
+
+
+@pytest.mark.parametrize("value", API_NOT_NUMBERS, ids=repr)
+@pytest.mark.parametrize(("part", "message"), [("organization", TERRITORY), ("frequency", OFTEN), ("trust", TRUST)])
+def test_an_entry_with_something_else_than_a_number_is_refused(client, world, assembly, survey, part, message,
+                                                                value):  # fmt: skip
+    campaign = launch(world, assembly, survey)
+    partners = items(survey)["partenaires"]
+    bad = entry(world.org_a)
+    bad[part] = value
+    before = state()
+    response = answer(client, campaign, {str(partners.pk): [entry(world.org_b), bad]})
+    assert response.status_code == 400, response.content
+    assert response.json() == {f"item_{partners.pk}.1": [fr(message)]}
+    assert state() == before
+
+
+@pytest.mark.parametrize("key", ["²", "٥", str(10**23), "-1", "1.0", " ", "item_1"])
+def test_an_answer_keyed_by_something_else_than_an_item_id_is_refused(client, world, assembly, survey, key):
+    campaign = launch(world, assembly, survey)
+    found = items(survey)
+    body = {str(found["partenaires"].pk): [entry(world.org_a)], str(found["entraide"].pk): "4", key: "4"}
+    if key == "٥":  # read as 5 by int(): the item whose id is 5 must not be what it answers
+        body.pop(str(found["entraide"].pk))
+    before = state()
+    response = answer(client, campaign, body)
+    assert response.status_code == 400, response.content
+    assert response.json()["answers"] == [fr("One of the answers is for a question this survey does not ask.")]
+    assert state() == before
+
+
+def test_a_field_an_entry_does_not_have_is_refused_on_that_entry(client, world, assembly, survey):
+    campaign = launch(world, assembly, survey)
+    partners = items(survey)["partenaires"]
+    before = state()
+    response = answer(client, campaign, {str(partners.pk): [entry(world.org_b), {**entry(world.org_a), "x": 1}]})
+    assert response.status_code == 400
+    one = "Unknown field: %(names)s. An entry gives organization, frequency, usefulness and trust."
+    many = "Unknown fields: %(names)s. An entry gives organization, frequency, usefulness and trust."
+    assert response.json() == {f"item_{partners.pk}.1": [fr_n(one, many, 1) % {"names": "x"}]}
+    # Several, beside another problem of the same entry.
+    odd = {**entry(world.org_a, trust=9), "organisation": world.org_a.pk, "note": "souvent"}
+    response = answer(client, campaign, {str(partners.pk): [odd]})
+    assert response.status_code == 400
+    assert response.json() == {
+        f"item_{partners.pk}.0": [fr_n(one, many, 2) % {"names": "organisation, note"}, fr(TRUST)]
+    }
     assert state() == before
 
 
@@ -252,7 +339,7 @@ def test_a_confidential_response_corrected_replaces_its_ties(client, world, asse
 
 def test_the_organisation_is_recorded_only_for_an_instrument_that_asks_relations(world, assembly, instrument, survey):
     ecoute = items(instrument)["ecoute"]
-    plain = launch(world, assembly, instrument)
+    plain = launch(world, assembly, instrument, privacy="anonymous")
     submit_response(invitation(plain), {ecoute.pk: "4"})
     asking = launch(world, assembly, survey, title="Nos liens")
     submit_response(invitation(asking), {items(survey)["entraide"].pk: "4"})  # no partner named: still recorded
@@ -271,6 +358,69 @@ def test_a_group_campaign_cannot_ask_relations(client, world, assembly, survey):
         fr("This instrument asks each member which organisations theirs works with: it is answered individually, "
            "not as a group.")
     ]  # fmt: skip
+
+
+PRIVACY = (
+    "This instrument cannot be anonymous: its relations question records the respondent’s organisation, since a tie "
+    "needs both its ends. Choose confidential."
+)
+
+
+def campaign_form(instrument, assembly, **extra) -> dict:
+    return {"title": "Nos liens", "instrument": instrument.pk, "instances": [assembly.instance.pk],
+            "mode": "individual", "privacy": "anonymous", "opens_on": TODAY().isoformat(),
+            "closes_on": "2099-01-01", "min_group_size": 5, **extra}  # fmt: skip
+
+
+def test_the_page_refuses_an_anonymous_relations_campaign_on_its_privacy(client, world, assembly, survey):
+    client.force_login(world.coordinator)
+    response = client.post("/evaluation/campaigns/new/", campaign_form(survey, assembly))
+    assert response.status_code == 400
+    assert not Campaign.objects.exists() and not Invitation.objects.exists()
+    form = response.context["form"]
+    assert form.errors["privacy"] == [fr(PRIVACY)] and not form.non_field_errors()
+    assert fr(PRIVACY) in response.content.decode()
+    response = client.post("/evaluation/campaigns/new/", campaign_form(survey, assembly, privacy="confidential"))
+    assert response.status_code == 302
+    assert Campaign.objects.get().privacy == "confidential" and Invitation.objects.exists()
+
+
+def test_an_anonymous_campaign_may_ask_other_instruments(client, world, assembly, instrument):
+    client.force_login(world.coordinator)
+    response = client.post("/evaluation/campaigns/new/", campaign_form(instrument, assembly))
+    assert response.status_code == 302 and Campaign.objects.get().privacy == "anonymous"
+
+
+CAMPAIGNS = "/api/v1/campaigns/"
+
+
+def test_the_api_refuses_an_anonymous_relations_campaign_and_its_change_to_anonymous(client, world, assembly,
+                                                                                      survey):  # fmt: skip
+    client.force_login(world.coordinator)
+    body = {"instrument": survey.pk, "instances": [assembly.instance.pk], "opens_on": TODAY().isoformat(),
+            "closes_on": (TODAY() + datetime.timedelta(days=14)).isoformat()}  # fmt: skip
+    for privacy in ({"privacy": "anonymous"}, {}):  # anonymous is the default: left out, it is refused too
+        response = client.post(CAMPAIGNS, {**body, **privacy}, content_type=JSON)
+        assert response.status_code == 400
+        assert response.json() == {"privacy": [fr(PRIVACY)]}
+    assert not Campaign.objects.exists() and not Invitation.objects.exists()
+    response = client.post(CAMPAIGNS, {**body, "privacy": "confidential"}, content_type=JSON)
+    assert response.status_code == 201 and response.json()["privacy"] == "confidential"
+    # Once launched, neither the privacy nor the instrument changes.
+    pk = response.json()["id"]
+    response = client.patch(f"{CAMPAIGNS}{pk}/", {"privacy": "anonymous"}, content_type=JSON)
+    assert response.status_code == 409
+    assert Campaign.objects.get().privacy == "confidential"
+
+
+def test_an_anonymous_campaign_cannot_switch_to_the_relations_instrument(client, world, assembly, instrument,
+                                                                         survey):  # fmt: skip
+    campaign = launch(world, assembly, instrument, privacy="anonymous")
+    client.force_login(world.coordinator)
+    response = client.patch(f"{CAMPAIGNS}{campaign.pk}/", {"instrument": survey.pk}, content_type=JSON)
+    assert response.status_code == 409
+    campaign.refresh_from_db()
+    assert campaign.instrument == instrument and campaign.privacy == "anonymous"
 
 
 # Results ----------------------------------------------------------------------------------------------------
@@ -315,7 +465,13 @@ def test_the_demo_assembly_mapped_its_ties_in_2014(demo):
 
     campaign = Campaign.objects.get(title=demo_data.RELATIONS_TITLE)
     assert campaign.opens_on.year == 2014 and campaign.instrument.code == "relations" and campaign.is_closed
+    # Confidential, as the campaign actions require: each response keeps its own used link, of its organisation.
+    assert campaign.privacy == Campaign.Privacy.CONFIDENTIAL
     responses = Response.objects.filter(campaign=campaign)
+    linked = responses.select_related("invitation")
+    assert all(r.invitation.campaign_id == campaign.pk and r.invitation.used for r in linked)
+    assert all(r.invitation.organization_id == r.organization_id for r in linked)
+    assert responses.count() == campaign.invitations.filter(used=True).count()
     invited = set(campaign.invitations.values_list("organization", flat=True))
     answered = set(responses.exclude(organization=None).values_list("organization", flat=True))
     assert answered <= invited and len(answered) >= 0.7 * len(invited) >= 10
