@@ -84,7 +84,9 @@ class StoredNetwork(models.Model):
     seconds = models.FloatField(_("computation time (s)"), null=True, blank=True)
     library = models.CharField(_("library"), max_length=60, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict)
-    data = models.JSONField(default=dict)  # {"nodes": [...], "edges": [...], "metrics": {...}}, as the API answers
+    # The network as the API answers it ({"nodes", "edges", "metrics", …}), as compact JSON text: the API sends it
+    # as stored (the province's is megabytes; a JSON column would be decoded and encoded again on every read).
+    data = models.TextField(default="{}")
 
     class Meta:
         verbose_name = _("stored network")

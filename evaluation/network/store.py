@@ -9,8 +9,7 @@ from dataclasses import replace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Min, TextField
-from django.db.models.functions import Cast
+from django.db.models import Avg, Count, Max, Min
 from django.utils import timezone
 
 from agreements.models import Agreement, Party
@@ -149,15 +148,14 @@ def stored_text(graph: str, scope: Scope) -> str | None:
     stored network older than its data is served while its recomputation is queued."""
     row = (
         StoredNetwork.objects.filter(territory=scope.territory, year=scope.year, graph=graph)
-        .annotate(text=Cast("data", TextField()))
-        .values("stamp", "computed_at", "text")
+        .values("stamp", "computed_at", "data")
         .first()
     )
     if row is None or row["stamp"] != source_stamp(graph):
         request(graph, scope.territory, scope.year)
     if row is None or row["computed_at"] is None:
         return None
-    return row["text"]
+    return row["data"]
 
 
 def request(graph: str, territory: Territory, year: int) -> None:
@@ -196,7 +194,7 @@ def refresh(territory_id: int, year: int, graph: str) -> float:
             "seconds": result["computed"]["seconds"],
             "library": result["computed"]["library"],
             "parameters": result["computed"]["parameters"],
-            "data": result,
+            "data": json.dumps(result, separators=(",", ":"), ensure_ascii=False),
         },
     )
     return result["computed"]["seconds"]

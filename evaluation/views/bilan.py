@@ -11,8 +11,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from core import audit
@@ -21,6 +21,7 @@ from core.models import AuditEvent
 from core.pages import form_page
 from evaluation import bilan, rules
 from evaluation.actions import reports as actions
+from evaluation.cache import data_stamp
 from evaluation.models import Report
 from evaluation.views.common import button, get_campaign
 from registry.models import Territory
@@ -78,6 +79,8 @@ def rls_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     reports = rules.reports_for(request.user).filter(rls=rls, kind=Report.Kind.BILAN).select_related("rls")
     context = {
         **data,
+        # The dashboard is the user's own view (what they may see of the RLS): the fragment is theirs too.
+        "fragment": f"{rls.pk}:{year}:{request.user.pk}:{get_language()}:{data_stamp()}",
         "load_years": list(range(this_year, this_year - 6, -1)),
         "form": _bilan_form(request),
         "reports": reports[:REPORTS_SHOWN],

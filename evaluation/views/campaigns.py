@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -14,7 +16,7 @@ from core.pages import form_page, history_page
 from evaluation import rules
 from evaluation.actions import campaigns as actions
 from evaluation.actions import responses
-from evaluation.cache import kept
+from evaluation.cache import data_stamp, kept
 from evaluation.exports import results_csv_rows
 from evaluation.forms import AnswerForm, CampaignForm, ReleaseForm
 from evaluation.models import Campaign
@@ -141,6 +143,8 @@ def campaign_results(request: HttpRequest, pk: int) -> HttpResponse:
     # The breakdowns as table rows, one column per section that has a mean.
     scored = [s.section for s in results.sections if s.mean is not None]
     context = {
+        # The reader's own results (as kept above), in their language, today (a campaign closes with the date).
+        "fragment": f"{campaign.pk}:{request.user.pk}:{get_language()}:{timezone.localdate()}:{data_stamp()}",
         "campaign": campaign,
         "results": results,
         "scored": scored,
