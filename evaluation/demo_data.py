@@ -389,7 +389,17 @@ class EvaluationDemoLoader:
         order = list(range(len(invited)))
         rng.shuffle(order)
         answering = set(order[: round(spec.response_rate * len(invited))])
-        invitations = [
+        invitations = Invitation.objects.bulk_create(self._links(campaign, assembly, invited, answering))
+        # Created in the shuffled order, not the invitations': nothing ties a response to its link.
+        sectors = [invited[n][1].sector for n in order if n in answering]
+        self._answer(campaign, spec, sectors, rng)
+        self.created += len(invitations)
+
+    @staticmethod
+    @staticmethod
+    def _links(campaign, assembly, invited: list, answering) -> list:
+        """One personal link per person invited, used by those who answered (the others were reminded once)."""
+        return [
             Invitation(
                 campaign=campaign, person=person, instance=assembly, organization=organization,
                 nonce=links.new_nonce(), sent_on=campaign.opens_on, used=n in answering,
@@ -397,13 +407,7 @@ class EvaluationDemoLoader:
             )
             for n, (person, organization) in enumerate(invited)
         ]  # fmt: skip
-        Invitation.objects.bulk_create(invitations)
-        # Created in the shuffled order, not the invitations': nothing ties a response to its link.
-        sectors = [invited[n][1].sector for n in order if n in answering]
-        self._answer(campaign, spec, sectors, rng)
-        self.created += len(invitations)
 
-    @staticmethod
     def _invitees(assembly: Instance, day: datetime.date) -> list[tuple]:
         """(person, organisation) of the members that day who have a person with an e-mail, once per person."""
         found: dict = {}
@@ -494,15 +498,7 @@ class EvaluationDemoLoader:
         for first, *others in persons_of.values():
             answering += [first] if rng.random() < ANSWERS_FOR_ORGANIZATION else []
             answering += [n for n in others if rng.random() < SECOND_VOICE]
-        invitations = [
-            Invitation(
-                campaign=campaign, person=person, instance=assembly, organization=organization,
-                nonce=links.new_nonce(), sent_on=campaign.opens_on, used=n in answering,
-                reminders=0 if n in answering else 1,
-            )
-            for n, (person, organization) in enumerate(invited)
-        ]  # fmt: skip
-        Invitation.objects.bulk_create(invitations)
+        invitations = Invitation.objects.bulk_create(self._links(campaign, assembly, invited, answering))
         rng.shuffle(answering)  # the order the answers came in
         # A confidential campaign keeps each response's link (responses.submit_response does the same).
         self._relations_answers(campaign, assembly, [invitations[n] for n in answering], rng)
