@@ -396,7 +396,6 @@ class EvaluationDemoLoader:
         self.created += len(invitations)
 
     @staticmethod
-    @staticmethod
     def _links(campaign, assembly, invited: list, answering) -> list:
         """One personal link per person invited, used by those who answered (the others were reminded once)."""
         return [
@@ -408,6 +407,7 @@ class EvaluationDemoLoader:
             for n, (person, organization) in enumerate(invited)
         ]  # fmt: skip
 
+    @staticmethod
     def _invitees(assembly: Instance, day: datetime.date) -> list[tuple]:
         """(person, organisation) of the members that day who have a person with an e-mail, once per person."""
         found: dict = {}
