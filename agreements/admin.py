@@ -12,8 +12,16 @@ from core.admin import AuditedAdmin, ReadOnlyAdmin
 
 @admin.register(LegalBasis)
 class LegalBasisAdmin(AuditedAdmin):
-    list_display = ["law", "article", "in_force_from", "in_force_to"]
-    search_fields = ["law", "article", "summary"]
+    list_display = ["law", "chapter", "article", "purpose", "in_force_from", "in_force_to", "to_verify"]
+    list_filter = ["to_verify", "purpose", "chapter"]
+    search_fields = ["law", "law_en", "chapter", "article", "title", "summary"]
+    fieldsets = [
+        (None, {"fields": ["law", "law_en", "chapter", "article", "title", "title_en", "purpose"]}),
+        (_("In force"), {"fields": ["in_force_from", "in_force_to"]}),
+        (_("Verification"), {"fields": ["to_verify", "verification_note"]}),
+        (_("Texts shown to users"), {"fields": ["summary", "summary_en", "clause", "clause_en", "complaints_officer",
+                                                 "complaints_officer_en"]}),
+    ]  # fmt: skip
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Agreements cite it: a basis the law repeals gets an end of validity instead.
@@ -27,7 +35,7 @@ class KindRuleForm(forms.ModelForm):
 
     class Meta:
         model = KindRule
-        fields = ["kind", "legal_basis", "complaints_basis", "required_sections"]
+        fields = ["kind", "legal_basis", "required_sections"]
 
 
 @admin.register(KindRule)

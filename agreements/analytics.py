@@ -114,3 +114,59 @@ def drifting_organizations(organizations: QuerySet, limit: int = LIST_LIMIT) -> 
     ]
     drifting.sort(key=lambda r: -r["service_share"])
     return drifting[:limit], len(drifting)
+
+
+# The sources under which an organisation declares the money of its agreements (registry FundingLine).
+AGREEMENT_SOURCES = [
+    source for source in (SERVICE, getattr(FundingLine.Source, "COLLABORATION_AGREEMENT", None)) if source is not None
+]
+
+
+def reconcile(organization: Organization, agreements: QuerySet) -> list[dict]:
+    """Per year, what the organisation's agreements (those given, signed at least) record as paid to it, against
+    the funding lines it declares from agreements (service or collaboration agreements), with the difference and
+    the agreements behind the amounts. `status` says it plainly: "match", "mismatch", "undeclared" (agreement money
+    with no declared line) or "unrecorded" (a declared line with no agreement amount that year)."""
+    counted = agreements.filter(status__in=_ACTIVE).filter(parties__organization=organization)
+    # Money the organisation pays is not money it receives: amounts paid by its own party are left out.
+    amounts = (
+        FundingAmount.objects.filter(agreement__in=counted.values("pk"))
+        .exclude(funder__organization=organization)
+        .values("year", "agreement_id", "agreement__title")
+        .annotate(total=Sum("amount"))
+        .order_by("year", "agreement__title")
+    )
+    recorded: dict[int, Decimal] = defaultdict(Decimal)
+    behind: dict[int, list[str]] = defaultdict(list)
+    for row in amounts:
+        recorded[row["year"]] += row["total"]
+        behind[row["year"]].append(row["agreement__title"])
+    declared = dict(
+        FundingLine.objects.filter(organization=organization, source__in=AGREEMENT_SOURCES)
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("year", "total")
+    )
+    rows = []
+    for year in sorted(set(recorded) | set(declared)):
+        agreed, said = recorded.get(year, Decimal(0)), declared.get(year, Decimal(0))
+        if agreed == said:
+            status = "match"
+        elif not said:
+            status = "undeclared"
+        elif not agreed:
+            status = "unrecorded"
+        else:
+            status = "mismatch"
+        rows.append(
+            {
+                "year": year,
+                "agreements_total": agreed,
+                "declared_total": said,
+                "difference": agreed - said,
+                "status": status,
+                "agreements": behind.get(year, []),
+            }
+        )
+    return rows

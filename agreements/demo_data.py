@@ -13,6 +13,11 @@ The story a newcomer should read in it:
 - the **women's centre** ended a negotiation (**terminated**) rather than become a subcontractor (domain.md §10);
 - a **draft** protocol of personalised referrals is being written at the Pôle urbain's local action committee.
 
+The law follows the calendar (issue 11): the pilot, drafted and signed before December 2024, rests on the LSSSS
+(art. 108); the collaboration agreement was drafted under the LSSSS but signed under Santé Québec's G-1.021, to
+which the loader switches it, as a refused signature offers; the meals agreement rests on G-1.021 and carries the
+information-sharing clause of R-22.1 (the CLSC refers its users by name).
+
 Dates follow the day of loading (timezone.localdate()): the service agreement starts on the first day of next
 month, the collaboration agreement started twenty months ago, the pilot ran the two years before it. The loader
 is idempotent: an agreement is looked up by its title in the demo RLS and written only when it is missing.
@@ -29,7 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements.actions import agreements as agreement_actions
-from agreements.actions import follow_up
+from agreements.actions import follow_up, legal_bases
 from agreements.models import Agreement, PartyContact, Report
 from concertation import demo_data as concertation_demo
 from concertation.models import Instance
@@ -83,9 +88,13 @@ class AgreementSpec:
     reports: tuple[ReportSpec, ...] = ()
     reasons: dict[str, str] = field(default_factory=dict)  # state -> reason of the change
     is_public: bool = False
+    # Drafted this many days before the earlier of the start date and today (minus the signatures' delay): the
+    # agreement rests on the law in force that day (issue 11).
+    drafted_days_before: int = 90
+    shares_personal_information: bool = False
 
 
-# The popote roulante's service agreement, just signed (LSSSS art. 108 by default: on behalf of the institution).
+# The popote roulante's service agreement, just signed under G-1.021 (Santé Québec), on behalf of the institution.
 SERVICE_MEALS = AgreementSpec(
     key="meals",
     title="Entente de services — repas du soutien à domicile",
@@ -209,6 +218,8 @@ SERVICE_MEALS = AgreementSpec(
     installments=4,
     reasons={S.SIGNED: "Signée par la directrice du programme SAPA et le président du conseil de la Popote."},
     is_public=True,
+    # The CLSC refers its users by name and the Popote keeps a register of meals per user.
+    shares_personal_information=True,
 )
 
 # The pilot service agreement with the CAB, expired: the first chapter of the CISSS–CAB relation.
@@ -288,7 +299,7 @@ PILOT_TRANSPORT = AgreementSpec(
     },
 )
 
-# The CAB's collaboration agreement, in force (art. 99.7 by default; complaints under art. 34).
+# The CAB's collaboration agreement, in force: drafted under the LSSSS (art. 99.7), signed under G-1.021.
 COLLABORATION_TRANSPORT = AgreementSpec(
     key="collaboration",
     title="Entente de collaboration — accompagnement-transport médical des aînés",
@@ -364,8 +375,9 @@ COLLABORATION_TRANSPORT = AgreementSpec(
         "complaints": (
             "Une personne insatisfaite d'un accompagnement peut s'adresser d'abord au CAB, qui traite sa plainte "
             "selon sa propre procédure et en informe le comité conjoint de façon anonymisée. Elle peut aussi, en "
-            "tout temps, porter plainte auprès du commissaire local aux plaintes et à la qualité des services du "
-            "CISSS, compétent pour les services rendus par un partenaire lié par une entente. Le CAB fait connaître "
+            "tout temps, porter plainte auprès du commissaire aux plaintes et à la qualité des services de "
+            "l’établissement, compétent pour les services rendus par un partenaire lié par une entente. Le CAB fait "
+            "connaître "
             "ce recours aux personnes accompagnées au moyen du dépliant du commissaire et collabore à l'examen des "
             "plaintes. Personne ne peut subir de représailles pour avoir porté plainte."
         ),
@@ -402,6 +414,9 @@ COLLABORATION_TRANSPORT = AgreementSpec(
         S.SIGNED: "Signée par la directrice du programme SAPA et le président du conseil du CAB.",
         S.IN_FORCE: "Date de début atteinte.",
     },
+    # Drafted some five months before its signature: when the LSSSS still governed, for a signature under G-1.021
+    # the loader then switches it to the basis in force, as the refused signature offers.
+    drafted_days_before=150,
 )
 
 # The caregivers' association: a collaboration agreement in negotiation (domain.md §6, social compromise).
@@ -698,9 +713,13 @@ class AgreementsDemoLoader:
 
     def _create(self, spec: AgreementSpec) -> Agreement:
         start, end = self._dates(spec)
+        base = min(start, self.today) if start else self.today
+        latest = max((days for _k, _n, days in spec.signatories), default=0)
         data = {
             "title": spec.title,
             "kind": spec.kind,
+            "drafted_on": min(base - datetime.timedelta(days=latest + spec.drafted_days_before), self.today),
+            "shares_personal_information": spec.shares_personal_information,
             "rls": self.rls,
             "summary": spec.summary,
             "start_date": start,
@@ -722,12 +741,14 @@ class AgreementsDemoLoader:
             agreement_actions.update_section(self.admin, agreement, code, body)
         for key, name in spec.respondents:
             self._contact(party[key], name, PartyContact.Role.RESPONDENT)
-        base = min(start, self.today) if start else self.today
         for key, name, days in spec.signatories:
             self._contact(party[key], name, PartyContact.Role.SIGNATORY, base - datetime.timedelta(days=days))
         self._funding(agreement, spec, party, start)
 
         for to in spec.path:
+            if to == S.SIGNED and legal_bases.basis_problems(agreement)[0]:
+                # The law moved between drafting and signature: rest it on the basis in force on the signing date.
+                agreement = legal_bases.switch_legal_basis(self.admin, agreement)
             agreement = agreement_actions.transition(self.admin, agreement, to, spec.reasons.get(to, ""))
             if to == S.NEGOTIATION:
                 self._negotiation(agreement, spec, party)

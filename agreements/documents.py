@@ -10,37 +10,51 @@ from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from agreements.actions.agreements import rule_for, section_order
+from agreements.actions.agreements import section_order
 from agreements.models import Agreement, PartyContact
 
 
 def preamble(agreement: Agreement) -> list[str]:
-    """The opening paragraphs of the template of the agreement's kind."""
-    rule = rule_for(agreement.kind)
-    basis = agreement.legal_basis or rule.legal_basis
+    """The opening paragraphs: what the kind of agreement is, then the basis it rests on and what that basis says
+    (its citation and summary come from the basis data, in the document's language)."""
     texts = {
-        Agreement.Kind.SERVICE: _(
-            "By this agreement, the institution has the organisation provide, on its behalf, services required by "
-            "its users. The institution remains responsible for these services."
-        ),
-        Agreement.Kind.COLLABORATION: _(
-            "By this agreement, the partner offers services under its own mission within the clinical project of "
-            "the local services network. The agreement respects the community organisation's orientations, "
-            "policies and approaches."
-        ),
         Agreement.Kind.FRAMEWORK: _("This protocol sets the frame within which the parties work together."),
         Agreement.Kind.FUNDING: _("This agreement sets the funding that one party grants to another."),
-        Agreement.Kind.OTHER: _("The parties agree as follows."),
     }
-    paragraphs = [texts[agreement.kind]]
+    paragraphs = [texts.get(agreement.kind, _("The parties agree as follows."))]
+    basis = agreement.legal_basis
     if basis:
         paragraphs.append(_("Legal basis: %(basis)s.") % {"basis": basis})
-    if agreement.kind == Agreement.Kind.COLLABORATION and rule.complaints_basis:
-        paragraphs.append(
-            _("Complaints are examined by the local service quality and complaints commissioner (%(basis)s).")
-            % {"basis": rule.complaints_basis}
-        )
+        if basis.localized("summary"):
+            paragraphs.append(basis.localized("summary"))
     return paragraphs
+
+
+def clauses(agreement: Agreement) -> list[dict]:
+    """The clauses the law adds to the parties' text, from the bases the agreement rests on: the complaints clause
+    and the complaints officer of its basis, and the information-sharing clause when the parties exchange personal
+    information."""
+    found = []
+    basis = agreement.legal_basis
+    if basis and basis.localized("clause"):
+        officer = basis.localized("complaints_officer")
+        found.append(
+            {
+                "heading": _("Complaints"),
+                "text": basis.localized("clause"),
+                "note": _("Complaints officer: %(officer)s.") % {"officer": officer} if officer else "",
+            }
+        )
+    shared = agreement.information_basis if agreement.shares_personal_information else None
+    if shared and shared.localized("clause"):
+        found.append(
+            {
+                "heading": _("Sharing of personal information"),
+                "text": shared.localized("clause"),
+                "note": _("Legal basis: %(basis)s.") % {"basis": shared},
+            }
+        )
+    return found
 
 
 def document_context(agreement: Agreement) -> dict:
@@ -49,12 +63,15 @@ def document_context(agreement: Agreement) -> dict:
         party.signatories = [c for c in party.contacts.all() if c.role == PartyContact.Role.SIGNATORY]
         party.respondents = [c for c in party.contacts.all() if c.role == PartyContact.Role.RESPONDENT]
     sections = sorted((s for s in agreement.sections.all() if s.body.strip()), key=section_order)
+    amounts = list(agreement.amounts.order_by("year"))
     return {
         "agreement": agreement,
         "preamble": preamble(agreement),
+        "clauses": clauses(agreement),
+        "financial_without_object": agreement.financial_resources_not_applicable and not amounts,
         "parties": parties,
         "sections": sections,
-        "amounts": list(agreement.amounts.order_by("year")),
+        "amounts": amounts,
         "annexes": list(agreement.attachments.filter(kind="annex").order_by("uploaded_at")),
     }
 
@@ -109,6 +126,14 @@ def agreement_docx(agreement: Agreement, language: str = "fr") -> bytes:
             for paragraph in section.body.split("\n"):
                 if paragraph.strip():
                     doc.add_paragraph(paragraph.strip())
+        if context["financial_without_object"]:
+            doc.add_heading(_("Financial resources"), level=1)
+            doc.add_paragraph(_("Without object: %(reason)s") % {"reason": agreement.financial_resources_reason})
+        for clause in context["clauses"]:
+            doc.add_heading(clause["heading"], level=1)
+            doc.add_paragraph(clause["text"])
+            if clause["note"]:
+                doc.add_paragraph(clause["note"])
         if context["amounts"]:
             doc.add_heading(_("Funding"), level=1)
             for line in context["amounts"]:

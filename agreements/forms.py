@@ -5,7 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements import rules
-from agreements.models import Agreement, Attachment, FundingAmount, Party, PartyContact, Payment, Report, SectionCode
+from agreements.actions import legal_bases
+from agreements.models import (
+    Agreement,
+    Attachment,
+    FundingAmount,
+    LegalBasis,
+    Party,
+    PartyContact,
+    Payment,
+    Report,
+    SectionCode,
+)
 from concertation.models import ActionPlan, Instance
 from concertation.rules import instances_for
 from core.forms import DateInput
@@ -32,10 +43,13 @@ class AgreementForm(InputForm):
     class Meta:
         model = Agreement
         fields = [
-            "title", "kind", "rls", "parties", "summary", "start_date", "end_date", "renewal_terms",
-            "joint_committee", "instances", "action_plans", "reminder_days", "is_public",
+            "title", "kind", "rls", "parties", "drafted_on", "legal_basis", "summary", "start_date", "end_date",
+            "renewal_terms", "joint_committee", "instances", "action_plans", "reminder_days", "is_public",
+            "shares_personal_information", "financial_resources_not_applicable", "financial_resources_reason",
         ]  # fmt: skip
         widgets = {
+            "drafted_on": DateInput(),
+            "financial_resources_reason": forms.Textarea(attrs={"rows": 2}),
             "start_date": DateInput(),
             "end_date": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 3}),
@@ -51,6 +65,15 @@ class AgreementForm(InputForm):
             ),
             "joint_committee": _("The concertation instance that follows the agreement, if any."),
             "reminder_days": _("The respondents are reminded by e-mail this many days before the end date."),
+            "drafted_on": _(
+                "The agreement rests on the law in force on this day. Give an earlier day only for an agreement "
+                "drafted before it is recorded here."
+            ),
+            "legal_basis": _("The basis of this kind in force on the drafting date or on the signing date."),
+            "financial_resources_not_applicable": _(
+                "Only when the agreement records no amount: the financial resources section is then not required."
+            ),
+            "financial_resources_reason": _("Required when the financial resources are without object."),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -58,8 +81,20 @@ class AgreementForm(InputForm):
         if self.instance.pk:
             rls = Territory.objects.filter(pk=self.instance.rls_id)
             del self.fields["parties"]
+            del self.fields["drafted_on"]
             self.fields["rls"].disabled = True
+            # The action accepts these: the kind's basis in force on the drafting or signing date.
+            allowed = [basis.pk for basis in legal_bases.allowed_bases(self.instance)]
+            if allowed:
+                self.fields["legal_basis"].queryset = LegalBasis.objects.filter(pk__in=allowed)
+                self.fields["legal_basis"].required = False
+                self.fields["legal_basis"].empty_label = None
+            else:  # a kind without a basis (a protocol): nothing to choose
+                del self.fields["legal_basis"]
         else:
+            del self.fields["legal_basis"]
+            self.fields["drafted_on"].required = False
+            self.fields["drafted_on"].initial = timezone.localdate
             rls = rules.drafting_rls_for(user)
             self.fields["parties"].queryset = Organization.objects.active().filter(rls__in=rls).order_by("name")
         self.fields["rls"].queryset = rls

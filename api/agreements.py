@@ -26,18 +26,20 @@ from rest_framework.response import Response
 from agreements import documents, uploads
 from agreements import rules as agreement_rules
 from agreements.actions import agreements as actions
-from agreements.actions import follow_up
+from agreements.actions import follow_up, legal_bases
 from agreements.filters import AgreementFilter
 from agreements.models import (
     Agreement,
     AgreementVersion,
     Attachment,
     FundingAmount,
+    LegalBasis,
     NegotiationIssue,
     Party,
     PartyContact,
     Payment,
     Report,
+    SectionCode,
 )
 from agreements.rules import agreements_for
 from api.schema import CONFLICT
@@ -168,11 +170,26 @@ class AgreementSerializer(serializers.ModelSerializer):
     class Meta:
         model = Agreement
         fields = [
-            "id", "title", "kind", "status", "rls", "legal_basis", "parties", "organizations", "summary",
-            "start_date", "end_date", "renewal_terms", "sections", "missing_sections", "amounts", "joint_committee",
-            "instances", "action_plans", "version", "is_public", "reminder_days",
+            "id", "title", "kind", "status", "rls", "drafted_on", "legal_basis", "shares_personal_information",
+            "information_basis", "financial_resources_not_applicable", "financial_resources_reason", "parties",
+            "organizations", "summary", "start_date", "end_date", "renewal_terms", "sections", "missing_sections",
+            "amounts", "joint_committee", "instances", "action_plans", "version", "is_public", "reminder_days",
         ]  # fmt: skip
-        read_only_fields = ["status", "legal_basis", "version"]
+        read_only_fields = ["status", "legal_basis", "information_basis", "version"]
+        extra_kwargs = {
+            "drafted_on": {
+                "required": False,
+                "help_text": "On creation: the day the agreement was drafted (today by default, never in the future); "
+                "it takes the legal basis of its kind in force that day. Fixed afterwards.",
+            },
+            "legal_basis": {"help_text": "The basis (/api/v1/legal-bases/) the agreement rests on; changed by "
+                                         "`switch-legal-basis`."},
+            "information_basis": {"help_text": "The information-sharing basis (R-22.1), when the parties exchange "
+                                               "personal information."},
+            "financial_resources_not_applicable": {
+                "help_text": "The financial resources are without object (only without amounts; with a reason)."
+            },
+        }  # fmt: skip
         # The model's constraints (dates) are checked by the actions, with their messages on their fields.
         validators = []
         list_serializer_class = AgreementListSerializer
@@ -203,7 +220,13 @@ class AgreementSerializer(serializers.ModelSerializer):
         if "required_codes" not in self.context:
             self.context["required_codes"] = actions.required_codes_by_kind()
         filled = {s.code for s in agreement.sections.all() if s.body.strip()}
-        return [code for code in self.context["required_codes"][agreement.kind] if code not in filled]
+        codes = self.context["required_codes"][agreement.kind]
+        amounts = bool(agreement.amounts.all())  # prefetched
+        if amounts and legal_bases.FINANCIAL not in codes:
+            codes = [c for c in SectionCode.values if c in codes or c == legal_bases.FINANCIAL]
+        if legal_bases.financial_without_object(agreement, amounts):
+            filled.add(legal_bases.FINANCIAL)
+        return [code for code in codes if code not in filled]
 
 
 class VersionSerializer(serializers.ModelSerializer):
@@ -278,11 +301,41 @@ class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class OfferedBasesSerializer(serializers.Serializer):
+    legal_basis = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The basis of the agreement's kind in force on the signing date."
+    )
+    information_basis = serializers.IntegerField(
+        required=False, allow_null=True, help_text="The information-sharing basis in force on the signing date."
+    )
+
+
 class TransitionRefusalSerializer(serializers.Serializer):
     to = serializers.ListField(child=serializers.CharField(), required=False, help_text="Why it may not move.")
     reason = serializers.ListField(child=serializers.CharField(), required=False)
     missing_sections = serializers.ListField(
         child=serializers.CharField(), help_text="Codes of the required sections still empty (signing)."
+    )
+    offered_bases = OfferedBasesSerializer(
+        required=False,
+        help_text="When a basis is not in force on the signing date (the latest signature's date): the ids of the "
+        "bases in force then, which `switch-legal-basis` puts on the agreement (null: none is in force).",
+    )
+
+
+class SwitchBasisSerializer(serializers.Serializer):
+    legal_basis = serializers.PrimaryKeyRelatedField(
+        queryset=LegalBasis.objects.all(), required=False, allow_null=True,
+        help_text="The basis to rest on: the kind's basis in force on the drafting date or on the signing date. "
+        "Omitted or null: the one in force on the signing date (the offer of a refused signature); the "
+        "information-sharing basis follows.",
+    )  # fmt: skip
+
+
+class FinancialResourcesSerializer(serializers.Serializer):
+    not_applicable = serializers.BooleanField(help_text="The financial resources are without object (sans objet).")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Required when `not_applicable` is true."
     )
 
 
@@ -442,6 +495,39 @@ class AgreementViewSet(
         agreement = self.get_object()
         body = self._input(TransitionSerializer, agreement)
         actions.transition(request.user, agreement, body.validated_data["to"], body.validated_data["reason"])
+        return self._detail(agreement)
+
+    @extend_schema(
+        request=SwitchBasisSerializer,
+        responses={200: AgreementSerializer, **CONFLICT},
+        description="Rest the agreement on another legal basis (while a draft or in negotiation; 409 once signed): "
+        "by default the basis of its kind in force on its signing date, as a refused signature offers. A basis not "
+        "in force on the drafting or signing date answers 400.",
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="switch-legal-basis")
+    def switch_legal_basis(self, request, pk=None, **kwargs) -> Response:
+        agreement = self.get_object()
+        body = self._input(SwitchBasisSerializer, agreement)
+        legal_bases.switch_legal_basis(request.user, agreement, body.validated_data.get("legal_basis"))
+        return self._detail(agreement)
+
+    @extend_schema(
+        request=FinancialResourcesSerializer,
+        responses={200: AgreementSerializer, **CONFLICT},
+        description="Mark the financial resources section “sans objet” with a reason, or unmark it (while a draft "
+        "or in negotiation). An agreement that records amounts cannot: 409. Signing then accepts the section "
+        "empty.",
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path="financial-resources")
+    def financial_resources(self, request, pk=None, **kwargs) -> Response:
+        agreement = self.get_object()
+        body = self._input(FinancialResourcesSerializer, agreement)
+        data = body.validated_data
+        with (
+            _named_as_input("financial_resources_reason", "reason"),
+            _named_as_input("financial_resources_not_applicable", "not_applicable"),
+        ):
+            legal_bases.set_financial_resources(request.user, agreement, data["not_applicable"], data["reason"])
         return self._detail(agreement)
 
     @extend_schema(request=AmendmentSerializer, responses={201: VersionSerializer, **CONFLICT})

@@ -20,9 +20,9 @@ from concertation.diagnosis import bourque_for
 from concertation.filters import InstanceFilter, MembershipFilter
 from concertation.models import ContextEvent, Delegation, Instance, Membership
 from concertation.models.instances import BourqueType
-from concertation.rules import instances_for
+from concertation.rules import citizens_for, instances_for
 from registry import rules as registry_rules
-from registry.models import Territory
+from registry.models import Organization, Territory
 
 
 class ScopedSerializer(serializers.ModelSerializer):
@@ -71,7 +71,7 @@ class InstanceSerializer(ScopedSerializer):
     def _diagnosis(self, instance: Instance):
         cache = self.context.setdefault("_bourque", {})
         if instance.pk not in cache:
-            sectors = {m.organization.sector for m in getattr(instance, "current_memberships", [])}
+            sectors = {m.organization.sector for m in getattr(instance, "current_memberships", []) if m.organization}
             cache[instance.pk] = bourque_for(instance, sectors)
         return cache[instance.pk]
 
@@ -82,20 +82,53 @@ class InstanceSerializer(ScopedSerializer):
         return self._diagnosis(instance).reason
 
 
+def nameable_people(user):
+    """People the user may name on a seat: those the registry shows them (through an affiliation) and the citizens
+    sitting on an instance of their RLS."""
+    return registry_rules.people_for(user) | citizens_for(user)
+
+
+class NewCitizenSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+
+
 class MembershipSerializer(ScopedSerializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.none(), required=False, allow_null=True,
+        help_text="The organisation that holds the seat; omit it (or null) for a citizen seat: a person who sits as "
+        "themself, named by `person` or entered with `new_citizen`. A citizen needs no affiliation.",
+    )  # fmt: skip
+    seat = serializers.SerializerMethodField(help_text="`organization`, or `citizen` for a citizen seat.")
+    new_citizen = NewCitizenSerializer(
+        write_only=True, required=False,
+        help_text="On creation only, for a citizen seat whose person is not yet in the registry (with no "
+        "`organization` and no `person`): the person is created with the citizen's decision level.",
+    )  # fmt: skip
+    role = serializers.ChoiceField(
+        choices=Membership.Role.choices, required=False,
+        help_text="Default `member`; a seat without an organisation takes `citizen` in place of `member`. `citizen` "
+        "with an organisation is refused (400).",
+    )  # fmt: skip
     scoped = {
         "instance": instances_for,
         "organization": registry_rules.organizations_for,
-        "person": registry_rules.people_for,
+        "person": nameable_people,
     }
-    read_only_on_update = ("instance",)
+    read_only_on_update = ("instance", "new_citizen")
 
     class Meta:
         model = Membership
         fields = [
-            "id", "instance", "organization", "person", "role", "start_date", "end_date", "exit_reason", "exit_note"
+            "id", "instance", "seat", "organization", "person", "new_citizen", "role", "start_date", "end_date",
+            "exit_reason", "exit_note",
         ]  # fmt: skip
         validators = []
+
+    def get_seat(self, membership: Membership) -> str:
+        return "citizen" if membership.is_citizen_seat else "organization"
 
 
 class DelegationInputSerializer(ScopedSerializer):
@@ -142,7 +175,9 @@ class ContextEventSerializer(serializers.ModelSerializer):
 class MembershipExitSerializer(serializers.ModelSerializer):
     membership = serializers.IntegerField(source="pk", read_only=True)
     date = serializers.DateField(source="end_date", read_only=True)
-    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_name = serializers.CharField(
+        source="seat_label", read_only=True, help_text="The organisation, or the citizen for a citizen seat."
+    )
     # Blank when no reason was recorded: the schema says so (a read-only model field would not).
     exit_reason = serializers.ChoiceField(choices=Membership.ExitReason.choices, allow_blank=True, read_only=True)
 
@@ -169,7 +204,7 @@ def timeline_of(instance: Instance) -> list[dict]:
     ]
     exits = [
         {"type": "exit", "date": membership.end_date, "event": None, "exit": membership, "key": (1, membership.pk)}
-        for membership in instance.memberships.exits().select_related("organization")
+        for membership in instance.memberships.exits().select_related("organization", "person")
     ]
     return sorted(events + exits, key=lambda entry: (entry["date"], entry["key"]))
 
@@ -273,6 +308,8 @@ class MembershipViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)
         instance = data.pop("instance")
+        if "new_citizen" in data:
+            data["new_citizen"] = dict(data["new_citizen"])
         serializer.instance = instance_actions.add_membership(self.request.user, instance, data)
 
     def perform_update(self, serializer) -> None:

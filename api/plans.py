@@ -119,6 +119,7 @@ class PlanProgressSerializer(serializers.Serializer):
 class YearCountSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     organizations = serializers.IntegerField(help_text="Distinct member organisations that year.")
+    citizens = serializers.IntegerField(help_text="Distinct people who sat as citizens (no organisation) that year.")
 
 
 class ParticipationSerializer(serializers.Serializer):

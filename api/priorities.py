@@ -144,12 +144,24 @@ class ResultRowSerializer(serializers.Serializer):
     points = serializers.IntegerField(allow_null=True)
     share = serializers.FloatField(allow_null=True, help_text="Percent of the round's voters adhering.")
     retained = serializers.BooleanField()
+    committee = serializers.IntegerField(allow_null=True, help_text="The committee that proposed it, if one did.")
+    committee_name = serializers.CharField(allow_blank=True)
 
 
 class OriginsSerializer(serializers.Serializer):
-    local = serializers.IntegerField()
+    local = serializers.IntegerField(help_text="From local actors or the population.")
     institutional = serializers.IntegerField()
     evidence = serializers.IntegerField()
+
+
+class CommitteeResultsSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="None for the candidates no committee proposed.")
+    name = serializers.CharField(allow_blank=True)
+    candidates = ResultRowSerializer(many=True)
+    retained = serializers.IntegerField()
+    origins = OriginsSerializer(help_text="The committee's retained priorities by origin.")
+    local_share = serializers.FloatField(allow_null=True)
+    institutional_share = serializers.FloatField(allow_null=True)
 
 
 class ResultsSerializer(serializers.Serializer):
@@ -164,6 +176,11 @@ class ResultsSerializer(serializers.Serializer):
     origins = OriginsSerializer(help_text="Retained priorities by origin.")
     local_share = serializers.FloatField(allow_null=True)
     institutional_share = serializers.FloatField(allow_null=True)
+    committees = CommitteeResultsSerializer(
+        many=True,
+        help_text="For an exercise run across committees: each committee's proposed priorities and the plenary's "
+        "adherence to them, then those no committee proposed; empty when no committee proposed any.",
+    )
 
 
 @extend_schema_view(partial_update=extend_schema(responses={200: ExerciseSerializer, **CONFLICT}))

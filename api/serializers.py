@@ -4,10 +4,11 @@ the rules and writes."""
 from collections.abc import Callable
 
 from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry import rules as perms
-from registry.models import Affiliation, FundingLine, Organization, Person, Territory
+from registry.models import Affiliation, FundingLine, Organization, OrganizationLink, Person, Territory
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
@@ -46,26 +47,96 @@ class FundingLineSerializer(WholeItemSerializer):
         extra_kwargs = {"amount": {"min_value": None}}
 
 
+@extend_schema_field({"type": "string", "enum": OrganizationLink.Kind.values})
+class SuccessionKindField(serializers.ChoiceField):
+    """An inline enum: "kind" names other choice sets in the schema."""
+
+
+class LinkedOrganizationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The other organisation's id.")
+    name = serializers.CharField()
+    kind = SuccessionKindField(choices=OrganizationLink.Kind.choices, help_text="A merger or a replacement.")
+    date = serializers.DateField()
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
-    funding = FundingLineSerializer(source="funding_lines", many=True, required=False)
+    funding = FundingLineSerializer(
+        source="funding_lines",
+        many=True,
+        required=False,
+        allow_null=True,
+        help_text="Null when the organisation does not share the detail of its funding with the user "
+        "(`funding_visibility`).",
+    )
     territories = serializers.PrimaryKeyRelatedField(many=True, queryset=Territory.objects.all(), required=False)
     rls = serializers.PrimaryKeyRelatedField(queryset=Territory.objects.filter(kind=Territory.Kind.RLS))
     archived = serializers.SerializerMethodField()
+    is_aca = serializers.BooleanField(
+        required=False,
+        help_text="True when the eight ACA criteria are met. Writing it ticks (or unticks) all eight; prefer "
+        "`aca_criteria`.",
+    )
+    aca_criteria = serializers.MultipleChoiceField(
+        choices=Organization.AcaCriterion.choices,
+        required=False,
+        help_text="The criteria of independent community action the organisation meets (community sector only).",
+    )
+    predecessors = serializers.SerializerMethodField()
+    successors = serializers.SerializerMethodField()
+    owned = serializers.SerializerMethodField(
+        help_text="True when the organisation has a representative account and keeps its own record: the RLS "
+        "coordinators then propose changes (/api/v1/change-requests/)."
+    )
 
     class Meta:
         model = Organization
         fields = [
-            "id", "name", "sector", "is_aca", "neq", "mission", "territories", "website", "email", "phone",
-            "funding", "rls", "founded_year", "address", "postal_code", "is_public", "archived",
+            "id", "name", "sector", "is_aca", "aca_criteria", "aca_verified_on", "neq", "mission", "territories",
+            "website", "email", "phone", "funding", "funding_visibility", "rls", "founded_year", "address",
+            "postal_code", "is_public", "archived", "owned", "predecessors", "successors",
         ]  # fmt: skip
         validators = []  # one name per RLS: the action checks it, with the message of the pages
+        extra_kwargs = {
+            "funding_visibility": {"help_text": "Who reads the detail of the funding lines; set by the organisation."}
+        }
 
     def get_archived(self, org: Organization) -> bool:
         return org.archived_at is not None
 
+    def get_owned(self, org: Organization) -> bool:
+        return perms.is_owned(org)
+
+    def _links(self, links, other: str) -> list[dict]:
+        user = getattr(self.context.get("request"), "user", None)
+        return [
+            {"id": getattr(link, other).pk, "name": getattr(link, other).name, "kind": link.kind, "date": link.date}
+            for link in links
+            if perms.can_read_organization(user, getattr(link, other))
+        ]
+
+    @extend_schema_field(LinkedOrganizationSerializer(many=True))
+    def get_predecessors(self, org: Organization) -> list[dict]:
+        return self._links(org.predecessor_links.all(), "predecessor")
+
+    @extend_schema_field(LinkedOrganizationSerializer(many=True))
+    def get_successors(self, org: Organization) -> list[dict]:
+        return self._links(org.successor_links.all(), "successor")
+
+    def to_representation(self, org: Organization) -> dict:
+        data = super().to_representation(org)
+        user = getattr(self.context.get("request"), "user", None)
+        if user is not None and not perms.can_read_funding(user, org):
+            data["funding"] = None
+        data["aca_criteria"] = sorted(org.aca_criteria)
+        return data
+
     def validate(self, attrs: dict) -> dict:
         if "funding_lines" in attrs:
             attrs["funding"] = attrs.pop("funding_lines")
+            if attrs["funding"] is None:
+                del attrs["funding"]
+        if "aca_criteria" in attrs:
+            attrs["aca_criteria"] = sorted(attrs["aca_criteria"])
         return attrs
 
 

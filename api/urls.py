@@ -4,10 +4,12 @@ from rest_framework.routers import DefaultRouter
 
 from api import (
     agreements,
+    change_requests,
     concertation,
     diagnosis,
     errors,
     evaluation,
+    legal_bases,
     meetings,
     network,
     plans,
@@ -21,6 +23,7 @@ router.include_root_view = False
 router.register("organizations", views.OrganizationViewSet, basename="organization")
 router.register("people", views.PersonViewSet, basename="person")
 router.register("territories", views.TerritoryViewSet, basename="territory")
+router.register("change-requests", change_requests.ChangeRequestViewSet, basename="change-request")
 router.register("instances", concertation.InstanceViewSet, basename="instance")
 router.register("memberships", concertation.MembershipViewSet, basename="membership")
 router.register("meetings", meetings.MeetingViewSet, basename="meeting")
@@ -28,6 +31,7 @@ router.register("priority-exercises", priorities.PriorityExerciseViewSet, basena
 router.register("action-plans", plans.ActionPlanViewSet, basename="action-plan")
 router.register("demarches", plans.DemarcheViewSet, basename="demarche")
 router.register("agreements", agreements.AgreementViewSet, basename="agreement")
+router.register("legal-bases", legal_bases.LegalBasisViewSet, basename="legal-basis")
 router.register("instruments", evaluation.InstrumentViewSet, basename="instrument")
 router.register("campaigns", evaluation.CampaignViewSet, basename="campaign")
 router.register("responses", evaluation.ResponseViewSet, basename="response")

@@ -16,7 +16,7 @@ from core.models import AuditEvent
 from registry import actions
 from registry import rules as perms
 from registry.filters import OrganizationFilter, PersonFilter, TerritoryFilter
-from registry.models import Affiliation, FundingLine, Territory, TerritoryPopulation
+from registry.models import Affiliation, FundingLine, OrganizationLink, Territory, TerritoryPopulation
 
 from .serializers import (
     AffiliationSerializer,
@@ -84,7 +84,13 @@ class OrganizationViewSet(RegistryViewSet):
         return (
             perms.organizations_for(self.request.user)
             .select_related("rls")
-            .prefetch_related(Prefetch("territories", queryset=Territory.objects.only("id")), "funding_lines")
+            .annotate(has_representative=perms.has_representative())
+            .prefetch_related(
+                Prefetch("territories", queryset=Territory.objects.only("id")),
+                "funding_lines",
+                Prefetch("predecessor_links", queryset=OrganizationLink.objects.select_related("predecessor")),
+                Prefetch("successor_links", queryset=OrganizationLink.objects.select_related("successor")),
+            )
             .order_by("name", "pk")
         )
 

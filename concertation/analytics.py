@@ -6,6 +6,10 @@ could be many (attendance: one million records at province scale).
 
 Years are calendar years. A membership counts for a year when it overlaps it (starts on or before
 31 December and has not ended before 1 January); a meeting counts for a year when it starts in it.
+
+Citizen seats (a person sitting as themself, no organisation) are counted apart from the organisations: the
+participation series gives both, attendance and turnover are per organisation, and the citizens' attendance has
+its own function.
 """
 
 from __future__ import annotations
@@ -66,10 +70,11 @@ def year_range(year: int) -> tuple[datetime, datetime]:
 
 
 def participation_by_year(instance: Instance | int, until: int | None = None) -> list[dict[str, int]]:
-    """Distinct member organisations per year, from the first membership year to `until` (default: this year).
+    """Distinct member organisations, and apart from them distinct citizens sitting as themselves, per year, from
+    the first membership year to `until` (default: this year).
 
-    Shape: ``[{"year": 2010, "organizations": 16}, ...]``; empty when the instance never had a member.
-    Two queries: the first year, then one count per year computed in a single aggregate.
+    Shape: ``[{"year": 2010, "organizations": 16, "citizens": 2}, ...]``; empty when the instance never had a
+    member. Two queries: the first year, then the counts per year computed in a single aggregate.
     """
     memberships = Membership.objects.filter(instance_id=_pk(instance))
     first = memberships.aggregate(first=Min("start_date"))["first"]
@@ -77,24 +82,22 @@ def participation_by_year(instance: Instance | int, until: int | None = None) ->
         return []
     last = max(until or timezone.localdate().year, first.year)
     years = range(first.year, last + 1)
+    citizen = Q(organization__isnull=True)
     counts = memberships.aggregate(
-        **{f"y{year}": Count("organization", distinct=True, filter=overlaps_year(year)) for year in years}
+        **{f"y{year}": Count("organization", distinct=True, filter=overlaps_year(year)) for year in years},
+        **{f"c{year}": Count("person", distinct=True, filter=overlaps_year(year) & citizen) for year in years},
     )
-    return [{"year": year, "organizations": counts[f"y{year}"]} for year in years]
+    return [{"year": year, "organizations": counts[f"y{year}"], "citizens": counts[f"c{year}"]} for year in years]
 
 
 def attendance_by_organization(instance: Instance | int, year: int | None = None) -> list[dict[str, Any]]:
     """Attendance rate per organisation: present / (present + excused + absent), cancelled meetings aside.
 
     Shape: ``[{"organization_id", "name", "present", "excused", "absent", "recorded", "rate"}, ...]`` sorted by
-    name; ``rate`` is a float between 0 and 1 (None when nothing was recorded). One query.
+    name; ``rate`` is a float between 0 and 1 (None when nothing was recorded). One query. Citizen seats are
+    left out (see `attendance_of_citizens`).
     """
-    attendances = Attendance.objects.filter(meeting__instance_id=_pk(instance)).exclude(
-        meeting__status=Meeting.Status.CANCELLED
-    )
-    if year is not None:
-        start, end = year_range(year)
-        attendances = attendances.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+    attendances = _attendances(instance, year).filter(organization__isnull=False)
     status = Attendance.Status
     rows = (
         attendances.values("organization_id", "organization__name")
@@ -122,6 +125,49 @@ def attendance_by_organization(instance: Instance | int, year: int | None = None
     return result
 
 
+def _attendances(instance: Instance | int, year: int | None) -> QuerySet:
+    attendances = Attendance.objects.filter(meeting__instance_id=_pk(instance)).exclude(
+        meeting__status=Meeting.Status.CANCELLED
+    )
+    if year is not None:
+        start, end = year_range(year)
+        attendances = attendances.filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+    return attendances
+
+
+def attendance_of_citizens(instance: Instance | int, year: int | None = None) -> list[dict[str, Any]]:
+    """Attendance rate of each citizen who sits as themself, as `attendance_by_organization` computes it per
+    organisation. Shape: ``[{"person_id", "name", "present", "excused", "absent", "recorded", "rate"}, ...]``
+    sorted by name. One query."""
+    status = Attendance.Status
+    rows = (
+        _attendances(instance, year)
+        .filter(organization__isnull=True)
+        .values("membership__person_id", "membership__person__first_name", "membership__person__last_name")
+        .annotate(
+            present=Count("pk", filter=Q(status=status.PRESENT)),
+            excused=Count("pk", filter=Q(status=status.EXCUSED)),
+            absent=Count("pk", filter=Q(status=status.ABSENT)),
+        )
+        .order_by("membership__person__last_name", "membership__person__first_name", "membership__person_id")
+    )
+    result = []
+    for row in rows:
+        recorded = row["present"] + row["excused"] + row["absent"]
+        result.append(
+            {
+                "person_id": row["membership__person_id"],
+                "name": f"{row['membership__person__first_name']} {row['membership__person__last_name']}".strip(),
+                "present": row["present"],
+                "excused": row["excused"],
+                "absent": row["absent"],
+                "recorded": recorded,
+                "rate": round(row["present"] / recorded, 3) if recorded else None,
+            }
+        )
+    return result
+
+
 def turnover_by_year(instance: Instance | int, until: int | None = None) -> list[dict[str, Any]]:
     """Organisations that joined and left the instance, per year.
 
@@ -131,10 +177,11 @@ def turnover_by_year(instance: Instance | int, until: int | None = None) -> list
 
     Shape: ``[{"year", "members", "joined", "left", "joined_names", "left_names"}, ...]`` from the first
     membership year to `until` (default: this year). One query: an instance has at most a few hundred
-    memberships, so the yearly sets are built from them in Python.
+    memberships, so the yearly sets are built from them in Python. Organisations only: citizen seats are
+    counted apart (`participation_by_year`).
     """
     rows = list(
-        Membership.objects.filter(instance_id=_pk(instance)).values_list(
+        Membership.objects.filter(instance_id=_pk(instance), organization__isnull=False).values_list(
             "organization_id", "organization__name", "start_date", "end_date"
         )
     )

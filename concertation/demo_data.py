@@ -864,6 +864,11 @@ CANDIDATES = [
     CandidateSpec("Vaccination et prévention des infections", "institution", 4, by_org="cisss"),
     CandidateSpec("Littératie numérique des aînés", "evidence", 3, by_org="cab",
                   description="Une majorité d'aînés des villages n'utilise pas les services en ligne."),
+    # Raised by the citizens of the Plateau's committee (issue 11): the population as an origin of priorities.
+    CandidateSpec("Des haltes pour s’asseoir sur le chemin des services, au village", "population", 9,
+                  by_committee="le-plateau",
+                  description="Proposée par les citoyennes et les citoyens du comité du Plateau : pouvoir se reposer "
+                              "entre l’arrêt d’autobus, la pharmacie et l’épicerie."),
 ]  # fmt: skip
 
 
@@ -996,6 +1001,29 @@ OBJECTIVES = [
 
 
 # Loader ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitizenSeat:
+    """A person who sits as themself, for no organisation, and is affiliated with none (issue 11)."""
+
+    first_name: str
+    last_name: str
+    start: str
+    note: str = ""
+
+
+# Two residents of the Plateau sit on its local action committee in their own name.
+CITIZEN_SEATS = {
+    "le-plateau": [
+        CitizenSeat("Monique", "Tardif", "2019-10-17", "Infirmière retraitée, résidente de Mont-Genièvre"),
+        CitizenSeat("Gilles", "Ouimet", "2021-02-18", "Proche aidant de sa conjointe, résident de Sainte-Aurélie"),
+    ],
+}
+
+
+def citizen_email(spec: CitizenSeat) -> str:
+    return person_email(registry_demo.Person(spec.first_name, spec.last_name, "citizen", spec.note, []))
 
 
 def _date(text: str | None) -> datetime.date | None:
@@ -1142,6 +1170,8 @@ class ConcertationDemoLoader:
             self.instances[spec.key] = self._ensure_instance(spec)
         for key, seats in SEATS.items():
             self._ensure_memberships(self.instances[key], seats)
+        for key, citizens in CITIZEN_SEATS.items():
+            self._ensure_citizen_seats(self.instances[key], citizens)
         self._ensure_delegations()
         self._link_accounts()
         for key in SCHEDULES:
@@ -1210,6 +1240,31 @@ class ConcertationDemoLoader:
         Membership.objects.bulk_create(rows)
         self.created += len(rows)
         audit.record(self.admin, AuditEvent.Action.UPDATE, instance, {"memberships": [None, [str(m) for m in rows]]})
+
+    def _ensure_citizen_seats(self, instance, citizens: list[CitizenSeat]) -> None:
+        """Through the action a coordinator uses (the page's "citizen seat", the API's `new_citizen`): the person is
+        created with the seat, affiliated with no organisation."""
+        if instance.memberships.filter(organization__isnull=True).exists():
+            return
+        for spec in citizens:
+            person = Person.objects.filter(email=citizen_email(spec)).first()
+            if person is None:
+                data = {"start_date": _date(spec.start), "role": Membership.Role.CITIZEN,
+                        "new_citizen": {"first_name": spec.first_name, "last_name": spec.last_name,
+                                        "email": citizen_email(spec)}}  # fmt: skip
+                membership = instance_actions.add_membership(self.admin, instance, data)
+            else:
+                # Loaded again after the instances were removed: the citizen no longer sits anywhere, so the RLS
+                # cannot name them through the action; seat them as _ensure_memberships seats the others.
+                membership = Membership.objects.create(
+                    instance=instance, person=person, role=Membership.Role.CITIZEN, start_date=_date(spec.start)
+                )
+                audit.record(self.admin, AuditEvent.Action.UPDATE, instance, {"memberships": [None, str(membership)]})
+            if spec.note and not membership.person.position:
+                membership.person.position = spec.note
+                membership.person.save(update_fields=["position"])
+            self.people[f"{spec.first_name} {spec.last_name}"] = membership.person
+            self.created += 2
 
     def _ensure_delegations(self) -> None:
         coordination = self.instances["coordination"]
@@ -1463,7 +1518,10 @@ class ConcertationDemoLoader:
         self.created += len(rows)
 
     def _substitute(self, membership, day):
-        """A colleague of the representative, affiliated with the same organisation that day."""
+        """A colleague of the representative, affiliated with the same organisation that day; nobody for a
+        citizen, who sits in person."""
+        if membership.organization_id is None:
+            return None
         key = self._org_key(membership.organization)
         for name, start, end in affiliations_of(key):
             person = self.people[name]

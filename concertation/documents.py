@@ -22,7 +22,8 @@ class Minutes:
     follow_ups: list[FollowUp]  # created at this meeting
     carried: list[FollowUp]  # from earlier meetings, open at this one (or closed at it)
     previous: Meeting | None
-    present: int = field(default=0)
+    present: int = field(default=0)  # organisations present
+    citizens_present: int = field(default=0)  # citizen seats present, counted apart
 
 
 def minutes_for(meeting: Meeting) -> Minutes:
@@ -35,9 +36,9 @@ def minutes_for(meeting: Meeting) -> Minutes:
     for item in items:
         item.decision_list = by_item.get(item.pk, [])
     attendances = list(
-        meeting.attendances.select_related("organization", "membership__person", "substitute").order_by(
-            "organization__name", "pk"
-        )
+        meeting.attendances.select_related(
+            "organization", "membership__organization", "membership__person", "substitute"
+        ).order_by("organization__name", "membership__person__last_name", "pk")
     )
     follow_ups = list(
         meeting.follow_ups.select_related("owner_organization", "owner_person", "closed_in", "agenda_item")
@@ -51,7 +52,8 @@ def minutes_for(meeting: Meeting) -> Minutes:
         follow_ups=follow_ups,
         carried=list(carried_over(meeting).order_by("due_date", "pk")),
         previous=previous_meeting(meeting),
-        present=sum(1 for a in attendances if a.status == Attendance.Status.PRESENT),
+        present=sum(1 for a in attendances if a.status == Attendance.Status.PRESENT and a.organization_id),
+        citizens_present=sum(1 for a in attendances if a.status == Attendance.Status.PRESENT and not a.organization_id),
     )
 
 
@@ -126,7 +128,7 @@ def minutes_docx(meeting: Meeting) -> bytes:
                 else _person(a.membership.person)
             )
             row = table.add_row().cells
-            row[0].text, row[1].text, row[2].text = a.organization.name, str(a.get_status_display()), who
+            row[0].text, row[1].text, row[2].text = a.membership.seat_label, str(a.get_status_display()), who
     else:
         doc.add_paragraph(_("Attendance was not recorded."))
 

@@ -34,10 +34,17 @@ class InstanceFilter(django_filters.FilterSet):
 class MembershipFilter(django_filters.FilterSet):
     instance = IdFilter(field_name="instance")
     organization = IdFilter(field_name="organization")
+    seat = django_filters.ChoiceFilter(
+        choices=[("organization", "organization"), ("citizen", "citizen")], method="filter_seat",
+        help_text="`citizen`: the seats of people who sit as themselves (no organisation); `organization`: the others.",
+    )  # fmt: skip
 
     class Meta:
         model = Membership
-        fields = ["instance", "organization"]
+        fields = ["instance", "organization", "seat"]
+
+    def filter_seat(self, queryset, name, value):
+        return queryset.filter(organization__isnull=value == "citizen")
 
 
 class MeetingFilter(django_filters.FilterSet):

@@ -83,7 +83,9 @@ class AttendanceForm(forms.Form):
         self.memberships = memberships
         # One query for every row's choices: the people affiliated with each member organisation.
         affiliations = (
-            Affiliation.objects.filter(organization_id__in={m.organization_id for m in memberships})
+            Affiliation.objects.filter(
+                organization_id__in={m.organization_id for m in memberships if m.organization_id}
+            )
             .select_related("person")
             .order_by("person__last_name", "person__first_name")
         )
@@ -95,14 +97,15 @@ class AttendanceForm(forms.Form):
             row = existing.get(m.pk)
             people = by_org.get(m.organization_id, {})
             self.fields[f"status_{m.pk}"] = forms.ChoiceField(
-                label=_("Attendance of %(org)s") % {"org": m.organization.name}, choices=Attendance.Status.choices,
+                label=_("Attendance of %(org)s") % {"org": m.seat_label}, choices=Attendance.Status.choices,
                 initial=row.status if row else Attendance.Status.PRESENT, widget=forms.RadioSelect,
             )  # fmt: skip
             self.fields[f"substitute_{m.pk}"] = forms.TypedChoiceField(
-                label=_("Represented by (substitute) for %(org)s") % {"org": m.organization.name},
+                label=_("Represented by (substitute) for %(org)s") % {"org": m.seat_label},
                 choices=[("", "—")] + [(pk, str(p)) for pk, p in people.items()], coerce=int, empty_value=None,
                 required=False, initial=row.substitute_id if row else None,
-                help_text=_("A person of the organisation who sat in place of its usual representative."),
+                help_text=_("A person of the organisation who sat in place of its usual representative.")
+                if m.organization_id else _("A citizen sits in person: nobody replaces them."),
             )  # fmt: skip
 
     def rows(self) -> list[dict]:

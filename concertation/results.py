@@ -6,10 +6,11 @@ from django.db.models import Count, Sum
 
 from concertation.models import BallotChoice, Candidate, PriorityExercise, VotingRound
 
-# Where a retained priority came from: local actors (appropriation) or the institution and the ministry
-# (a sign of instrumentation, domain.md §5); evidence stands apart.
+# Where a retained priority came from: local actors or the population itself (appropriation) or the institution
+# and the ministry (a sign of instrumentation, domain.md §5); evidence stands apart.
 ORIGIN_GROUPS = {
     Candidate.Origin.LOCAL_ACTORS: "local",
+    Candidate.Origin.POPULATION: "local",
     Candidate.Origin.INSTITUTION: "institutional",
     Candidate.Origin.MINISTRY: "institutional",
     Candidate.Origin.EVIDENCE: "evidence",
@@ -41,11 +42,19 @@ def exercise_results(exercise: PriorityExercise, voting_round: VotingRound | Non
 
         {"round": int | None, "open": bool, "sealed": bool, "voters": int, "threshold": int, "method": str,
          "candidates": [{"id", "title", "origin", "origin_label", "teams", "adherents", "points",
-                         "share" (percent, 1 decimal), "retained"}, ...],   # most adherents first
-                                                                         # (in candidate order when sealed)
+                         "share" (percent, 1 decimal), "retained",
+                         "committee", "committee_name"}, ...],   # most adherents first
+                                                                 # (in candidate order when sealed)
          "retained": int,
          "origins": {"local": int, "institutional": int, "evidence": int},   # retained priorities by origin
-         "local_share": float | None, "institutional_share": float | None}   # percent of the retained
+         "local_share": float | None, "institutional_share": float | None,   # percent of the retained
+         "committees": [{"id", "name", "candidates": [row, ...], "retained": int,
+                         "origins": {...}, "local_share", "institutional_share"}, ...]}
+
+    Per committee (domain.md §7: the assembly seeks a majority of adherents "for each committee's priorities"):
+    the candidates a committee proposed, with the plenary's adherence to each, in the order above; committees in
+    name order, then (``id`` None) the candidates no committee proposed. Empty when no committee proposed any:
+    the exercise was not run across committees. Origins count "population" with local actors.
     """
     voting_round = voting_round or latest_round(exercise)
     voters = voting_round.ballots.count() if voting_round else 0
@@ -58,7 +67,11 @@ def exercise_results(exercise: PriorityExercise, voting_round: VotingRound | Non
             .values("candidate")
             .annotate(adherents=Count("ballot_key", distinct=True), points=Sum("points"))
         }
-    candidates = exercise.candidates.annotate(teams=Count("selections", distinct=True)).order_by("pk")
+    candidates = (
+        exercise.candidates.annotate(teams=Count("selections", distinct=True))
+        .select_related("proposed_by_instance")
+        .order_by("pk")
+    )
     rows = []
     for candidate in candidates:
         tally = tallies.get(candidate.pk, {})
@@ -75,16 +88,14 @@ def exercise_results(exercise: PriorityExercise, voting_round: VotingRound | Non
                 "points": tally.get("points") or 0,
                 "share": share,
                 "retained": voters > 0 and share > exercise.threshold,
+                "committee": candidate.proposed_by_instance_id,
+                "committee_name": candidate.proposed_by_instance.name if candidate.proposed_by_instance_id else "",
             }
         )
         if sealed:
             rows[-1].update(adherents=None, points=None, share=None, retained=False)
     if not sealed:
         rows.sort(key=lambda r: (-r["adherents"], -r["points"], r["id"]))
-    retained = [r for r in rows if r["retained"]]
-    origins = {"local": 0, "institutional": 0, "evidence": 0}
-    for row in retained:
-        origins[ORIGIN_GROUPS[row["origin"]]] += 1
     return {
         "round": voting_round.number if voting_round else None,
         "open": bool(voting_round and voting_round.is_open),
@@ -93,8 +104,33 @@ def exercise_results(exercise: PriorityExercise, voting_round: VotingRound | Non
         "threshold": exercise.threshold,
         "method": exercise.method,
         "candidates": rows,
+        **_retained(rows),
+        "committees": by_committee(rows),
+    }
+
+
+def _retained(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    retained = [r for r in rows if r["retained"]]
+    origins = {"local": 0, "institutional": 0, "evidence": 0}
+    for row in retained:
+        origins[ORIGIN_GROUPS[row["origin"]]] += 1
+    return {
         "retained": len(retained),
         "origins": origins,
         "local_share": round(100 * origins["local"] / len(retained), 1) if retained else None,
         "institutional_share": round(100 * origins["institutional"] / len(retained), 1) if retained else None,
     }
+
+
+def by_committee(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The result rows grouped by the committee that proposed them (see `exercise_results`)."""
+    if not any(row["committee"] for row in rows):
+        return []
+    groups: dict[int | None, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["committee"], []).append(row)
+    order = sorted(groups, key=lambda pk: (pk is None, groups[pk][0]["committee_name"].casefold(), pk or 0))
+    return [
+        {"id": pk, "name": groups[pk][0]["committee_name"], "candidates": groups[pk], **_retained(groups[pk])}
+        for pk in order
+    ]

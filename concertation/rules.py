@@ -70,10 +70,28 @@ def organizations_of(instance: Instance) -> QuerySet:
 
 
 def people_of(instance: Instance) -> QuerySet:
-    """People affiliated with an organisation of the instance's RLS."""
+    """People affiliated with an organisation of the instance's RLS, and the citizens who hold (or held) a citizen
+    seat on one of its instances: a citizen need not be affiliated with any organisation."""
     return Person.objects.filter(
         Exists(Affiliation.objects.filter(person=OuterRef("pk"), organization__rls_id=instance.rls_id))
+        | Exists(citizen_seats_in([instance.rls_id]).filter(person=OuterRef("pk")))
     )
+
+
+def citizen_seats_in(rls_ids) -> QuerySet:
+    """Citizen seats (a person without an organisation) on the instances of these RLS."""
+    return Membership.objects.filter(organization__isnull=True, instance__rls_id__in=rls_ids)
+
+
+def citizens_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Citizens the user may name: those sitting (or who sat) on an instance of an RLS the user reads or
+    coordinates (everyone for an administrator). The registry shows people through their affiliations; a
+    citizen has none."""
+    qs = Person.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(Exists(citizen_seats_in(scope.readable_rls).filter(person=OuterRef("pk"))))
 
 
 def people_affiliated_with(organizations) -> QuerySet:

@@ -13,17 +13,22 @@ from django.db import models, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core import audit, guard
 from core.errors import Conflict
 from core.models import AuditEvent
 from registry import rules as perms
 from registry.models import Affiliation, FundingLine, Organization, Person, Territory, TerritoryPopulation
+from registry.rules import is_owned
 
 ORGANIZATION_FIELDS = [
-    "name", "sector", "is_aca", "neq", "mission", "founded_year", "rls", "email", "phone",
-    "address", "postal_code", "website", "is_public",
+    "name", "sector", "neq", "mission", "founded_year", "rls", "email", "phone",
+    "address", "postal_code", "website", "is_public", "aca_verified_on", "funding_visibility",
 ]  # fmt: skip
+ACA_CRITERIA = list(Organization.AcaCriterion.values)
+# is_aca and the criteria are set through `aca_criteria` (or the single `is_aca` of imports and older clients).
+AUDITED_ORGANIZATION_FIELDS = [*ORGANIZATION_FIELDS, "is_aca", *ACA_CRITERIA]
 FUNDING_FIELDS = ["year", "source", "amount", "funder"]
 PERSON_FIELDS = ["first_name", "last_name", "email", "phone", "position", "decision_level"]
 AFFILIATION_FIELDS = ["organization", "title", "start_date", "end_date"]
@@ -33,11 +38,12 @@ TERRITORY_FIELDS = ["name", "kind", "parent", "code", "description"]
 KIND_RANK: dict[str, int] = {
     Territory.Kind.PROVINCE: 0,
     Territory.Kind.HEALTH_REGION: 1,
-    Territory.Kind.RLS: 2,
-    Territory.Kind.MRC: 3,
-    Territory.Kind.CLSC: 3,
-    Territory.Kind.MUNICIPALITY: 4,
-    Territory.Kind.COMMUNITY: 5,
+    Territory.Kind.RTS: 2,
+    Territory.Kind.RLS: 3,
+    Territory.Kind.MRC: 4,
+    Territory.Kind.CLSC: 4,
+    Territory.Kind.MUNICIPALITY: 5,
+    Territory.Kind.COMMUNITY: 6,
 }
 
 
@@ -70,7 +76,7 @@ def _under(field: str, error: ValidationError) -> ValidationError:
 
 
 def _organization_state(org: Organization) -> dict[str, Any]:
-    state = audit.snapshot(org, ORGANIZATION_FIELDS)
+    state = audit.snapshot(org, AUDITED_ORGANIZATION_FIELDS)
     state["territories"] = sorted(t.name for t in org.territories.all())
     state["funding"] = sorted(f"{f.year} {f.source} {f.amount}" for f in org.funding_lines.all())
     return state
@@ -98,11 +104,36 @@ def _name_taken(org: Organization) -> bool:
     return any(other.casefold() == wanted.casefold() for other in same_length)
 
 
+def _apply_aca(org: Organization, data: dict[str, Any]) -> dict[str, str]:
+    """The eight criteria are the source of truth; is_aca follows them. The single `is_aca` flag (imports, older
+    API clients) ticks or unticks all eight when it changes. Returns the refusals, by field."""
+    if "aca_criteria" in data:
+        met = set(data["aca_criteria"] or [])
+        unknown = met - set(ACA_CRITERIA)
+        if unknown:
+            return {"aca_criteria": _("Choose among the criteria offered.")}
+        for code in ACA_CRITERIA:
+            setattr(org, code, code in met)
+    elif "is_aca" in data and bool(data["is_aca"]) != org.is_aca:
+        for code in ACA_CRITERIA:
+            setattr(org, code, bool(data["is_aca"]))
+    org.is_aca = all(getattr(org, code) for code in ACA_CRITERIA)
+    if org.sector != Organization.Sector.COMMUNITY and any(getattr(org, code) for code in ACA_CRITERIA):
+        if "aca_criteria" in data:
+            return {
+                "aca_criteria": _(
+                    "The ACA criteria apply to community organisations only; untick them or change the sector."
+                )
+            }
+        return {"is_aca": _("Only community organisations can be recognised as ACA; untick it or change the sector.")}
+    return {}
+
+
 def _organization_rules(org: Organization) -> dict[str, str]:
     """The model's two constraints, said next to the field to change."""
     errors = {}
-    if org.is_aca and org.sector != Organization.Sector.COMMUNITY:
-        errors["is_aca"] = _("Only community organisations can be recognised as ACA; untick it or change the sector.")
+    if org.aca_verified_on and org.aca_verified_on > timezone.localdate():
+        errors["aca_verified_on"] = _("The date the criteria were checked cannot be in the future.")
     if _name_taken(org):
         errors["name"] = _(
             "An organisation named “%(name)s” already exists in %(rls)s. "
@@ -111,10 +142,24 @@ def _organization_rules(org: Organization) -> dict[str, str]:
     return errors
 
 
+def _check_funding_visibility(acting_user, org: Organization, data: dict[str, Any]) -> None:
+    wanted = data.get("funding_visibility")
+    if wanted and wanted != (org.funding_visibility or Organization.FundingVisibility.COORDINATORS):
+        guard.require(
+            acting_user,
+            "registry.set_funding_visibility",
+            org if org.pk else None,
+            _("Only the organisation chooses who sees the detail of its funding."),
+        )
+
+
 def _save_organization(acting_user, org: Organization, data: dict[str, Any]) -> None:
+    """`acting_user` is the one whose scope bounds the input: the author of the change (for an accepted proposal,
+    the coordinator who proposed it)."""
     _check_organization_scope(acting_user, org, data)
     _apply(org, data, ORGANIZATION_FIELDS)
-    _validate(org, _organization_rules(org), validate_constraints=False)
+    errors = _apply_aca(org, data)
+    _validate(org, {**_organization_rules(org), **errors}, validate_constraints=False)
     org.save()
     if "territories" in data:
         org.territories.set(data["territories"])
@@ -131,19 +176,38 @@ def _save_organization(acting_user, org: Organization, data: dict[str, Any]) -> 
 def create_organization(acting_user, data: dict[str, Any]) -> Organization:
     guard.require(acting_user, "registry.add_organization")
     org = Organization()
+    _check_funding_visibility(acting_user, org, data)
     _save_organization(acting_user, org, data)
     audit.record(acting_user, AuditEvent.Action.CREATE, org, audit.diff({}, _organization_state(org)))
     return org
 
 
+OWNED_RECORD = _lazy(
+    "This organisation keeps its own record: propose the change, and one of its representatives will accept or "
+    "refuse it."
+)
+
+
+def require_edit(user, org: Organization) -> None:
+    guard.require(user, "registry.change_organization", org, OWNED_RECORD if is_owned(org) else "")
+
+
 @transaction.atomic
 def update_organization(acting_user, org: Organization, data: dict[str, Any]) -> Organization:
-    guard.require(acting_user, "registry.change_organization", org)
+    require_edit(acting_user, org)
+    _check_funding_visibility(acting_user, org, data)
+    return _apply_organization_update(acting_user, acting_user, org, data)
+
+
+def _apply_organization_update(
+    author, acting_user, org: Organization, data: dict[str, Any], note: dict | None = None
+) -> Organization:
+    """The write itself, once allowed: the author's scope bounds the input; the actor is recorded."""
     before = _organization_state(org)
-    _save_organization(acting_user, org, data)
+    _save_organization(author, org, data)
     changes = audit.diff(before, _organization_state(org))
     if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, org, changes)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, org, {**changes, **(note or {})})
     return org
 
 
@@ -160,19 +224,46 @@ def _new_funding_line(org: Organization, data: dict[str, Any]) -> FundingLine:
 
 @transaction.atomic
 def add_funding_line(acting_user, org: Organization, data: dict[str, Any]) -> FundingLine:
-    guard.require(acting_user, "registry.change_organization", org)
+    require_edit(acting_user, org)
+    return _apply_funding_line(acting_user, org, data)
+
+
+def _apply_funding_line(acting_user, org: Organization, data: dict[str, Any], note: dict | None = None) -> FundingLine:
     line = _new_funding_line(org, data)
-    audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding": [None, str(line)]})
+    audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding": [None, str(line)], **(note or {})})
     return line
 
 
 @transaction.atomic
 def remove_funding_line(acting_user, line: FundingLine) -> None:
+    require_edit(acting_user, line.organization)
+    _apply_funding_removal(acting_user, line)
+
+
+def _apply_funding_removal(acting_user, line: FundingLine, note: dict | None = None) -> None:
     org = line.organization
-    guard.require(acting_user, "registry.change_organization", org)
     label = str(line)
     line.delete()
-    audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding": [label, None]})
+    audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding": [label, None], **(note or {})})
+
+
+@transaction.atomic
+def set_funding_visibility(acting_user, org: Organization, visibility: str) -> Organization:
+    """Who reads the detail of the organisation's funding lines: its own choice (registry/rules.py applies it)."""
+    guard.require(
+        acting_user,
+        "registry.set_funding_visibility",
+        org,
+        _("Only the organisation chooses who sees the detail of its funding."),
+    )
+    if visibility not in Organization.FundingVisibility.values:
+        raise ValidationError({"funding_visibility": _("Choose one of the options offered.")})
+    before = org.funding_visibility
+    if visibility != before:
+        org.funding_visibility = visibility
+        org.save(update_fields=["funding_visibility", "updated_at"])
+        audit.record(acting_user, AuditEvent.Action.UPDATE, org, {"funding_visibility": [before, visibility]})
+    return org
 
 
 @transaction.atomic
@@ -253,10 +344,21 @@ def create_person(acting_user, data: dict[str, Any]) -> Person:
     return person
 
 
+PERSON_OF_OWNED_RECORD = _lazy(
+    "This person belongs to an organisation that keeps its own record: propose the change, and one of its "
+    "representatives will accept or refuse it."
+)
+
+
 @transaction.atomic
 def update_person(acting_user, person: Person, data: dict[str, Any]) -> Person:
     """Given affiliations replace those with organisations the user manages; the others are kept as they are."""
-    guard.require(acting_user, "registry.change_person", person)
+    owned = acting_user.has_perm("registry.propose_person_change", person)
+    guard.require(acting_user, "registry.change_person", person, PERSON_OF_OWNED_RECORD if owned else "")
+    return _apply_person_update(acting_user, person, data)
+
+
+def _apply_person_update(acting_user, person: Person, data: dict[str, Any], note: dict | None = None) -> Person:
     items = data.get("affiliations")
     if items is not None:
         _check_affiliations(acting_user, items)
@@ -269,7 +371,7 @@ def update_person(acting_user, person: Person, data: dict[str, Any]) -> Person:
         _add_affiliations(person, items)
     changes = audit.diff(before, _person_state(person))
     if changes:
-        audit.record(acting_user, AuditEvent.Action.UPDATE, person, changes)
+        audit.record(acting_user, AuditEvent.Action.UPDATE, person, {**changes, **(note or {})})
     return person
 
 

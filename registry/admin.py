@@ -1,10 +1,12 @@
 from django.contrib import admin
 
-from core.admin import AuditedAdmin
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 from registry.models import (
     Affiliation,
+    ChangeRequest,
     FundingLine,
     Organization,
+    OrganizationLink,
     Person,
     RoleAssignment,
     Territory,
@@ -59,15 +61,42 @@ class AffiliationInline(admin.TabularInline):
     raw_id_fields = ("person", "organization")
 
 
+@admin.register(OrganizationLink)
+class OrganizationLinkAdmin(HistoryAdmin):
+    """Mergers and replacements (CSSS → CISSS, commission scolaire → centre de services scolaire): reference data
+    the platform administrator records (and corrects rather than deletes); the organisation pages and the API show
+    them."""
+
+    list_display = ("predecessor", "successor", "kind", "date")
+    list_filter = ("kind",)
+    raw_id_fields = ("predecessor", "successor")
+    list_select_related = ("predecessor", "successor")
+
+
 @admin.register(Organization)
 class OrganizationAdmin(HistoryAdmin):
     list_display = ("name", "sector", "is_aca", "rls", "is_public", "archived_at")
-    list_filter = ("sector", "is_aca", "is_public")
+    list_filter = ("sector", "is_aca", "is_public", "funding_visibility")
     search_fields = ("name", "neq")
     raw_id_fields = ("rls",)
     filter_horizontal = ("territories",)
     inlines = [FundingInline, AffiliationInline]
     list_select_related = ("rls",)
+    # is_aca follows the eight criteria (the registry's actions compute it).
+    readonly_fields = ("is_aca",)
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj.is_aca = all(getattr(obj, code) for code in Organization.AcaCriterion.values)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnlyAdmin):
+    """Proposals are made and answered on the organisation's page (or the API), audited there."""
+
+    list_display = ("organization", "kind", "status", "proposed_by", "proposed_at", "decided_at")
+    list_filter = ("status", "kind")
+    list_select_related = ("organization", "proposed_by")
 
 
 @admin.register(Person)

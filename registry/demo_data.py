@@ -3,10 +3,14 @@
 The story a newcomer should read in it:
 - a semi-urban territory (one urban centre, rural villages) where over 25 % of the people are 65+;
 - the partners redrew it into five territories of belonging (the first social compromise, 2011);
-- a CISSS that convenes the partners, with a manager change in 2013;
+- a public body that convenes the partners: the CSSS until 2015, the CISSS from the 2015 merger, then Santé Québec
+  acting through its establishment from 1 December 2024, linked as predecessors and successors (SUCCESSIONS);
+  a manager change in 2013;
 - community organisations whose funding drifts from mission (PSOC) to programme and service
   agreement money (the complementarist pull, domain.md §1), next to others that stay autonomous;
-- people who moved from one organisation to another over the years.
+- people who moved from one organisation to another over the years;
+- organisations that keep their own record (they have a representative account): the coordinator's change to the
+  popote's record waits for its answer (PENDING_PROPOSAL).
 
 Every name, number, address and e-mail here is invented (".example" domains, 555-01xx phones).
 """
@@ -112,7 +116,7 @@ class Org:
         return f"{self.key.replace('_', '-')}.hautbocage.example"
 
 
-PSOC = "Programme de soutien aux organismes communautaires (PSOC)"
+PSOC = "Programme de soutien aux organismes communautaires (PSOC) — soutien à la mission globale"
 CISSS = "CISSS des Trois-Versants"
 QADA = "Programme Québec ami des aînés"
 FONDATION = "Fondation communautaire du Haut-Bocage"
@@ -120,8 +124,33 @@ FONDS = "Fonds d'entraide des Trois-Versants"
 VILLE = "Ville de Saint-Aurèle"
 ALL_COMMUNITIES = [c[0] for c in COMMUNITIES]
 
+SANTE_QUEBEC = "Santé Québec — CISSS des Trois-Versants"
+
 ORGANIZATIONS = [
-    # Public institution: the CISSS local network and its CLSC.
+    # Public bodies: the CSSS (2004–2015), the CISSS (2015–2024), Santé Québec's establishment (from 2024-12-01);
+    # the CLSC. The CISSS keeps its key and its seats and agreements of the demo: the other apps' loaders name it.
+    Org(
+        "csss",
+        "Centre de santé et de services sociaux (CSSS) du Haut-Bocage",
+        "public",
+        "Établissement public créé en 2004 par la fusion du CLSC, du centre d'hébergement et de l'hôpital du "
+        "territoire ; responsable du réseau local de services du Haut-Bocage. Fusionné en 2015 dans le CISSS des "
+        "Trois-Versants.",
+        ["rls"],
+        2004,
+        archived=True,
+    ),
+    Org(
+        "sante_quebec",
+        SANTE_QUEBEC,
+        "public",
+        "Depuis le 1er décembre 2024, Santé Québec exploite le réseau public ; elle agit dans la région par son "
+        "établissement, le CISSS des Trois-Versants, qui a pris la suite de l'ancien CISSS.",
+        ["rls"],
+        2024,
+        address="1200, boulevard des Érables, Saint-Aurèle",
+        postal_code="J9A 4B1",
+    ),
     Org(
         "cisss",
         "CISSS des Trois-Versants — Réseau local du Haut-Bocage",
@@ -629,6 +658,24 @@ def municipal_organizations() -> list[Org]:
 
 ALL_ORGANIZATIONS = ORGANIZATIONS + municipal_organizations()
 
+# Mergers and replacements (predecessor name, successor name, kind, date). Some predecessors are the historical
+# organisations of concertation/demo_data.py, named here as text: link_successions links those present.
+AGENCE = "Agence de la santé et des services sociaux des Trois-Versants"
+SUCCESSIONS = [
+    ("Centre de santé et de services sociaux (CSSS) du Haut-Bocage",
+     "CISSS des Trois-Versants — Réseau local du Haut-Bocage", "merger", "2015-04-01"),
+    (AGENCE, "CISSS des Trois-Versants — Réseau local du Haut-Bocage", "merger", "2015-04-01"),
+    ("CISSS des Trois-Versants — Réseau local du Haut-Bocage", SANTE_QUEBEC, "replacement", "2024-12-01"),
+    ("Centre local de développement (CLD) du Haut-Bocage", "MRC du Haut-Bocage", "replacement", "2015-04-21"),
+    ("Conférence régionale des élus des Trois-Versants", "MRC du Haut-Bocage", "replacement", "2015-04-21"),
+    ("Commission scolaire des Trois-Versants", "Centre de services scolaire des Trois-Versants", "replacement",
+     "2020-06-15"),
+]  # fmt: skip
+
+# The coordinator heard at the seniors' table that the popote now delivers on the Plateau too, and proposes the
+# change to its record; the popote has not answered yet.
+PENDING_PROPOSAL = {"organization": "popote", "by": "coordination", "add_served": "le-plateau"}
+
 
 @dataclass(frozen=True)
 class Person:
@@ -849,3 +896,48 @@ def account_email(account: Account) -> str:
         if (spec.first_name, spec.last_name) == (account.first_name, account.last_name):
             return person_email(spec)
     return f"{ascii_slug(account.first_name)}.{ascii_slug(account.last_name)}@maillage-demo.example"
+
+
+# Loading (called by load_demo once every app's demo data is in) ------------------------------------------------
+
+
+def link_successions(rls) -> int:
+    """Predecessor and successor links between the demo's organisations (idempotent); returns the number created."""
+    import datetime
+
+    from registry.models import Organization, OrganizationLink
+
+    by_name = {o.name: o for o in Organization.objects.filter(rls=rls)}
+    created = 0
+    for before, after, kind, date in SUCCESSIONS:
+        if before in by_name and after in by_name:
+            _, new = OrganizationLink.objects.get_or_create(
+                predecessor=by_name[before],
+                successor=by_name[after],
+                defaults={"kind": kind, "date": datetime.date.fromisoformat(date)},
+            )
+            created += new
+    return created
+
+
+def propose_pending_change(rls) -> bool:
+    """The coordinator's proposal to the popote's record, waiting for its answer (once)."""
+    from django.contrib.auth import get_user_model
+
+    from registry import change_requests
+    from registry.models import ChangeRequest, Organization, Territory
+
+    spec = next(o for o in ALL_ORGANIZATIONS if o.key == PENDING_PROPOSAL["organization"])
+    org = Organization.objects.filter(name=spec.name, rls=rls).first()
+    coordinator = get_user_model().objects.filter(username=PENDING_PROPOSAL["by"]).first()
+    if org is None or coordinator is None or ChangeRequest.objects.filter(organization=org).exists():
+        return False
+    name = next(c[1] for c in COMMUNITIES if c[0] == PENDING_PROPOSAL["add_served"])
+    added = Territory.objects.filter(kind=Territory.Kind.COMMUNITY, name=name, path__startswith=rls.path)
+    change_requests.propose_organization_change(coordinator, org, {"territories": [*org.territories.all(), *added]})
+    return True
+
+
+def load_ownership_story(rls) -> dict[str, int]:
+    """What load_demo calls last: the successions and the pending proposal."""
+    return {"successions": link_successions(rls), "proposals": int(propose_pending_change(rls))}

@@ -26,17 +26,31 @@ class ShapingModelForm(forms.ModelForm):
 class OrganizationForm(ShapingModelForm):
     # Longer than the 10 digits so that "1234 567 890" reaches clean_neq; the model then checks the digits.
     neq = forms.CharField(label=Organization._meta.get_field("neq").verbose_name, required=False, max_length=14)
+    # The eight criteria of independent community action (domain.md); all eight make the organisation ACA.
+    aca_criteria = forms.MultipleChoiceField(
+        label=gettext_lazy("Criteria of independent community action (ACA) met"),
+        choices=Organization.AcaCriterion.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=gettext_lazy("Community organisations only. With all eight, the organisation is ACA."),
+    )
 
     class Meta:
         model = Organization
         fields = [
-            "name", "sector", "is_aca", "neq", "rls", "territories", "mission", "founded_year",
-            "email", "phone", "address", "postal_code", "website", "is_public",
+            "name", "sector", "neq", "rls", "territories", "mission", "founded_year",
+            "email", "phone", "address", "postal_code", "website", "is_public", "aca_criteria", "aca_verified_on",
         ]  # fmt: skip
-        widgets = {"mission": forms.Textarea(attrs={"rows": 4}), "territories": forms.CheckboxSelectMultiple}
+        widgets = {
+            "mission": forms.Textarea(attrs={"rows": 4}),
+            "territories": forms.CheckboxSelectMultiple,
+            "aca_verified_on": DateInput(),
+        }
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("aca_criteria", self.instance.aca_criteria)
         scope = perms.scope_for(user)
         rls = Territory.objects.filter(kind=Territory.Kind.RLS)
         if not scope.is_admin:
@@ -62,6 +76,23 @@ class OrganizationForm(ShapingModelForm):
 
 def _model_field(model, name: str) -> forms.Field:
     return model._meta.get_field(name).formfield()
+
+
+class FundingVisibilityForm(forms.Form):
+    funding_visibility = forms.ChoiceField(
+        label=gettext_lazy("Who sees the detail of the funding lines"),
+        choices=Organization.FundingVisibility.choices,
+        widget=forms.RadioSelect,
+    )
+
+
+class RefuseChangeForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class FundingLineForm(forms.Form):

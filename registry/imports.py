@@ -142,9 +142,14 @@ def _read_xlsx(content: bytes) -> list[list]:
 
 def _choice(value: str, choices) -> str:
     """Accept a code (community) or a label in either language (Organisme communautaire)."""
-    lowered = value.strip().lower()
+
+    def folded(text: str) -> str:
+        # A spreadsheet typed with a straight apostrophe matches the typographic one of the French labels.
+        return text.strip().lower().replace("’", "'")
+
+    lowered = folded(value)
     for code, label in choices:
-        if lowered in (code, str(label).lower()):
+        if lowered in (code, folded(str(label))):
             return code
     return value
 
@@ -163,7 +168,8 @@ def organization_data(row: dict, user) -> dict:
     rls_qs = territories.filter(kind=Territory.Kind.RLS)
     data = {k: row.get(k, "") for k in COLUMNS["organizations"]}
     data["sector"] = _choice(data["sector"], Organization.Sector.choices)
-    data["is_aca"] = data["is_aca"].lower() in TRUE
+    # The file's single ACA column: yes means the eight criteria are met (the form takes the criteria).
+    data["aca_criteria"] = list(Organization.AcaCriterion.values) if data.pop("is_aca").lower() in TRUE else []
     data["is_public"] = data["is_public"].lower() in TRUE
     data["rls"] = _territory_id(data["rls"], rls_qs)
     names = [n.strip() for n in data.pop("territories").replace(",", ";").split(";") if n.strip()]

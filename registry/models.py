@@ -22,6 +22,9 @@ class Territory(TimeStamped):
     class Kind(models.TextChoices):
         PROVINCE = "province", _("Province")
         HEALTH_REGION = "health_region", _("Health region")
+        # An establishment's territory (territoire de réseau de services): several per region in Montréal and
+        # Montérégie, one elsewhere.
+        RTS = "rts", _("Establishment territory (RTS)")
         RLS = "rls", _("Local services network (RLS)")
         MRC = "mrc", _("MRC")
         CLSC = "clsc", _("CLSC territory")
@@ -113,6 +116,24 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class Organization(TimeStamped):
+    class FundingVisibility(models.TextChoices):
+        COORDINATORS = "coordinators", _("The organisation and the RLS coordinators")
+        ORGANIZATION = "organization", _("The organisation only")
+        READERS = "readers", _("Everyone who may read the organisation")
+
+    class AcaCriterion(models.TextChoices):
+        """The 2001 recognition policy (domain.md, "Independent community action"): four criteria of a community
+        organisation, then four more of autonomous community action. Values are the model's field names."""
+
+        NON_PROFIT = "aca_non_profit", _("Is a non-profit organisation")
+        ROOTED = "aca_rooted", _("Is rooted in its community")
+        DEMOCRATIC = "aca_democratic", _("Has an associative and democratic life")
+        FREE = "aca_free", _("Is free to set its mission, orientations, approaches and practices")
+        COMMUNITY_INITIATIVE = "aca_community_initiative", _("Was created at the initiative of people of the community")
+        SOCIAL_TRANSFORMATION = "aca_social_transformation", _("Pursues a mission of social transformation")
+        CITIZEN_PRACTICES = "aca_citizen_practices", _("Has citizen practices and broad approaches to the problems")
+        INDEPENDENT_BOARD = "aca_independent_board", _("Has a board independent of the public network")
+
     class Sector(models.TextChoices):
         COMMUNITY = "community", _("Community organisation")
         PUBLIC = "public", _("Public institution")
@@ -127,10 +148,28 @@ class Organization(TimeStamped):
 
     name = models.CharField(_("name"), max_length=200)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    # Kept, and kept true only when the eight criteria below are met (the actions compute it): lists, filters,
+    # exports and analytics read this one column.
     is_aca = models.BooleanField(
         _("autonomous community action (ACA)"),
         default=False,
         help_text=_("Only community organisations can be recognised as ACA."),
+    )
+    aca_non_profit = models.BooleanField(AcaCriterion.NON_PROFIT.label, default=False)
+    aca_rooted = models.BooleanField(AcaCriterion.ROOTED.label, default=False)
+    aca_democratic = models.BooleanField(AcaCriterion.DEMOCRATIC.label, default=False)
+    aca_free = models.BooleanField(AcaCriterion.FREE.label, default=False)
+    aca_community_initiative = models.BooleanField(AcaCriterion.COMMUNITY_INITIATIVE.label, default=False)
+    aca_social_transformation = models.BooleanField(AcaCriterion.SOCIAL_TRANSFORMATION.label, default=False)
+    aca_citizen_practices = models.BooleanField(AcaCriterion.CITIZEN_PRACTICES.label, default=False)
+    aca_independent_board = models.BooleanField(AcaCriterion.INDEPENDENT_BOARD.label, default=False)
+    aca_verified_on = models.DateField(_("ACA criteria last checked on"), null=True, blank=True)
+    funding_visibility = models.CharField(
+        _("who sees the detail of the funding"),
+        max_length=20,
+        choices=FundingVisibility.choices,
+        default=FundingVisibility.COORDINATORS,
+        help_text=_("Totals per year stay available, without the detail, to the network-wide analytics."),
     )
     neq = models.CharField(_("Quebec enterprise number (NEQ)"), max_length=10, blank=True, validators=[neq_validator])
     mission = models.TextField(_("mission"), blank=True)
@@ -196,12 +235,53 @@ class Organization(TimeStamped):
     def is_archived(self) -> bool:
         return self.archived_at is not None
 
+    @property
+    def aca_criteria(self) -> list[str]:
+        """The criteria met, as codes (the form's and the API's value)."""
+        return [code for code in self.AcaCriterion.values if getattr(self, code)]
+
+
+class OrganizationLink(models.Model):
+    """One organisation followed another: a merger (CSSS → CISSS in 2015) or a replacement (a commission scolaire by
+    a centre de services scolaire in 2020), so history, memberships and agreements read across the change."""
+
+    class Kind(models.TextChoices):
+        MERGER = "merger", _("Merger")
+        REPLACEMENT = "replacement", _("Replacement")
+
+    predecessor = models.ForeignKey(
+        Organization, verbose_name=_("predecessor"), on_delete=models.CASCADE, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        Organization, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="organization_link_once"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")),
+                name="organization_link_not_itself",
+                violation_error_message=_("An organisation cannot succeed itself."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.date})"
+
 
 class FundingLine(models.Model):
     class Source(models.TextChoices):
-        PSOC_MISSION = "psoc_mission", _("Mission funding (PSOC)")
+        PSOC_MISSION = "psoc_mission", _("Core mission funding (PSOC)")
         PROGRAMME = "programme", _("Programme or project funding")
         SERVICE_AGREEMENT = "service_agreement", _("Service agreement")
+        COLLABORATION_AGREEMENT = "collaboration", _("Collaboration agreement")
         MUNICIPAL = "municipal", _("Municipal")
         PHILANTHROPIC = "philanthropic", _("Philanthropic")
         OWN_REVENUE = "own_revenue", _("Own revenue")
@@ -364,3 +444,66 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename}"
+
+
+class ChangeRequest(models.Model):
+    """A change an RLS coordinator proposes to the record of an organisation that keeps its own (it has a
+    representative account): the organisation accepts it (applied through the registry's actions) or refuses it."""
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("Profile of the organisation")
+        FUNDING_ADD = "funding_add", _("New funding line")
+        FUNDING_REMOVE = "funding_remove", _("Removal of a funding line")
+        PERSON = "person", _("Details of a person")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the organisation's answer")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    funding_line = models.ForeignKey(
+        FundingLine, verbose_name=_("funding line"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The input as the action takes it (ids for related objects), applied as it stands when accepted.
+    payload = models.JSONField(default=dict)
+    # What the proposal changes, field → [before, after], computed when proposed: the history keeps it.
+    changes = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-proposed_at", "-pk"]
+        indexes = [
+            # The organisation page lists its proposals, pending first.
+            models.Index(fields=["organization", "status"], name="change_request_org_status_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.organization}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

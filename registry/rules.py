@@ -3,6 +3,11 @@
 Each permission has a matching queryset helper so lists show only what the user may see.
 Roles: platform administrator (superuser), network coordinator and analyst (scoped to an RLS),
 organisation representative (scoped to an organisation).
+
+An organisation with at least one representative account keeps its own record (profile, people, funding lines):
+its representatives edit it, the RLS coordinators propose changes it accepts or refuses (ChangeRequest), and the
+administrator keeps direct editing for platform support. An organisation without a representative is maintained by
+the coordinators. It also chooses who reads the detail of its funding lines (`funding_visibility`).
 """
 
 from dataclasses import dataclass, field
@@ -10,7 +15,7 @@ from dataclasses import dataclass, field
 import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from registry.models import Affiliation, Organization, Person, RoleAssignment, Territory
+from registry.models import Affiliation, ChangeRequest, FundingLine, Organization, Person, RoleAssignment, Territory
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,71 @@ def organizations_for(user, queryset: QuerySet | None = None) -> QuerySet:
     return qs.filter(Q(rls_id__in=scope.readable_rls) | Q(pk__in=scope.represented_orgs))
 
 
+def has_representative() -> Exists:
+    """True for an organisation that keeps its own record: at least one representative account."""
+    return Exists(RoleAssignment.objects.filter(role=RoleAssignment.Role.REPRESENTATIVE, organization=OuterRef("pk")))
+
+
+def is_owned(org: Organization) -> bool:
+    """Read once per organisation object (the pages ask several rules about the same one)."""
+    owned = getattr(org, "_maillage_owned", getattr(org, "has_representative", None))  # annotated on API lists
+    if owned is None:
+        owned = RoleAssignment.objects.filter(role=RoleAssignment.Role.REPRESENTATIVE, organization=org).exists()
+        org._maillage_owned = owned
+    return owned
+
+
 def editable_organizations_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Organisations whose record the user edits directly: their own, and for a coordinator those of their RLS that
+    have no representative (an organisation with one keeps its record: the coordinator proposes changes)."""
     qs = Organization.objects.all() if queryset is None else queryset
     scope = scope_for(user)
     if scope.is_admin:
         return qs
-    return qs.filter(Q(rls_id__in=scope.coordinated_rls) | Q(pk__in=scope.represented_orgs))
+    return qs.filter(
+        Q(rls_id__in=scope.coordinated_rls, pk__in=Organization.objects.exclude(has_representative()).values("pk"))
+        | Q(pk__in=scope.represented_orgs)
+    )
+
+
+def proposable_organizations_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Organisations of the coordinator's RLS that keep their own record: changes to them are proposed."""
+    qs = Organization.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin or not scope.coordinated_rls:
+        return qs.none()
+    return qs.filter(has_representative(), rls_id__in=scope.coordinated_rls).exclude(pk__in=scope.represented_orgs)
+
+
+def change_requests_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Proposals the user sees: those to their organisation, those of the RLS they coordinate (all: admin)."""
+    qs = ChangeRequest.objects.all() if queryset is None else queryset
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    return qs.filter(Q(organization__rls_id__in=scope.coordinated_rls) | Q(organization_id__in=scope.represented_orgs))
+
+
+def funding_readable_organizations_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Organisations whose funding lines the user reads in detail, as each one chose (`funding_visibility`).
+
+    Network-wide analytics read totals without this rule; every page, export or API answer showing an
+    organisation's lines or its amounts by source goes through it."""
+    qs = organizations_for(user, queryset)
+    scope = scope_for(user)
+    if scope.is_admin:
+        return qs
+    visibility = Organization.FundingVisibility
+    return qs.filter(
+        Q(pk__in=scope.represented_orgs)
+        | Q(funding_visibility=visibility.READERS)
+        | Q(funding_visibility=visibility.COORDINATORS, rls_id__in=scope.coordinated_rls)
+    )
+
+
+def funding_lines_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    qs = FundingLine.objects.all() if queryset is None else queryset
+    return qs.filter(organization__in=funding_readable_organizations_for(user))
 
 
 def _affiliated_with(orgs_q: Q) -> Exists:
@@ -84,14 +148,21 @@ def people_for(user, queryset: QuerySet | None = None) -> QuerySet:
 
 
 def editable_people_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """People affiliated with an organisation whose record the user edits directly. A person shared with an
+    organisation maintained by the coordinator stays editable by the coordinator through it."""
     qs = Person.objects.all() if queryset is None else queryset
     scope = scope_for(user)
     if scope.is_admin:
         return qs
-    return qs.filter(
-        _affiliated_with(
-            Q(organization__rls_id__in=scope.coordinated_rls) | Q(organization_id__in=scope.represented_orgs)
-        )
+    return qs.filter(_affiliated_with(Q(organization__in=editable_organizations_for(user))))
+
+
+def proposable_people_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """People the coordinator cannot edit directly but who belong to an organisation of their RLS keeping its own
+    record: their changes are proposed to that organisation."""
+    qs = Person.objects.all() if queryset is None else queryset
+    return qs.filter(_affiliated_with(Q(organization__in=proposable_organizations_for(user)))).exclude(
+        pk__in=editable_people_for(user).values("pk")
     )
 
 
@@ -160,7 +231,55 @@ def can_read_organization(user, org: Organization) -> bool:
 @rules.predicate
 def can_edit_organization(user, org: Organization) -> bool:
     scope = scope_for(user)
-    return scope.is_admin or org.rls_id in scope.coordinated_rls or org.pk in scope.represented_orgs
+    if scope.is_admin or org.pk in scope.represented_orgs:
+        return True
+    return org.rls_id in scope.coordinated_rls and not is_owned(org)
+
+
+@rules.predicate
+def can_propose_change(user, org: Organization) -> bool:
+    scope = scope_for(user)
+    if scope.is_admin or org.pk in scope.represented_orgs:
+        return False
+    return org.rls_id in scope.coordinated_rls and is_owned(org)
+
+
+@rules.predicate
+def can_propose_person_change(user, person: Person) -> bool:
+    return proposable_people_for(user, Person.objects.filter(pk=person.pk)).exists()
+
+
+@rules.predicate
+def can_answer_change(user, change: ChangeRequest) -> bool:
+    """Only the organisation answers the proposals made to it."""
+    return change.organization_id in scope_for(user).represented_orgs
+
+
+@rules.predicate
+def can_withdraw_change(user, change: ChangeRequest) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or change.organization.rls_id in scope.coordinated_rls
+
+
+@rules.predicate
+def can_read_funding(user, org: Organization) -> bool:
+    """The same rule as funding_readable_organizations_for, on one object without a query (API lists)."""
+    scope = scope_for(user)
+    if not can_read_organization(user, org):
+        return False
+    if scope.is_admin or org.pk in scope.represented_orgs:
+        return True
+    visibility = Organization.FundingVisibility
+    if org.funding_visibility == visibility.READERS:
+        return True
+    return org.funding_visibility == visibility.COORDINATORS and org.rls_id in scope.coordinated_rls
+
+
+@rules.predicate
+def can_set_funding_visibility(user, org: Organization) -> bool:
+    """The organisation's own choice (the administrator may correct it for platform support)."""
+    scope = scope_for(user)
+    return scope.is_admin or org.pk in scope.represented_orgs
 
 
 @rules.predicate
@@ -197,6 +316,12 @@ rules.add_perm("registry.view_organization", can_read_organization)
 rules.add_perm("registry.add_organization", is_admin | is_coordinator)
 rules.add_perm("registry.change_organization", can_edit_organization)
 rules.add_perm("registry.archive_organization", coordinates_organization)
+rules.add_perm("registry.propose_change", can_propose_change)
+rules.add_perm("registry.propose_person_change", can_propose_person_change)
+rules.add_perm("registry.answer_change", can_answer_change)
+rules.add_perm("registry.withdraw_change", can_withdraw_change)
+rules.add_perm("registry.view_funding", can_read_funding)
+rules.add_perm("registry.set_funding_visibility", can_set_funding_visibility)
 rules.add_perm("registry.view_person", can_read_person)
 rules.add_perm("registry.add_person", can_create_people)
 rules.add_perm("registry.change_person", can_edit_person)

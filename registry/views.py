@@ -14,19 +14,30 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import audit
 from core.pages import error_status, form_page, history_page, list_page, show_errors
-from registry import actions, exports
+from registry import actions, change_requests, exports
 from registry import rules as perms
 from registry.filters import OrganizationFilter, PersonFilter, TerritoryFilter
 from registry.forms import (
     AffiliationForm,
     EndAffiliationForm,
     FundingLineForm,
+    FundingVisibilityForm,
     NewPersonForm,
     OrganizationForm,
     PersonForm,
+    RefuseChangeForm,
     TerritoryForm,
 )
-from registry.models import Affiliation, FundingLine, Organization, Person, Territory, TerritoryPopulation
+from registry.models import (
+    Affiliation,
+    ChangeRequest,
+    FundingLine,
+    Organization,
+    OrganizationLink,
+    Person,
+    Territory,
+    TerritoryPopulation,
+)
 
 
 def get_for_user(request: HttpRequest, visible: Callable, pk: int, perm: str | None = None):
@@ -110,19 +121,38 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def organization_page(request: HttpRequest, org: Organization, funding_form=None, status: int = 200) -> HttpResponse:
     """The organisation page; an invalid funding line comes back on it with the user's input and the errors."""
     org = Organization.objects.select_related("rls").prefetch_related("territories", "funding_lines").get(pk=org.pk)
+    user = request.user
     affiliations = (
         Affiliation.objects.filter(organization=org, person__archived_at__isnull=True)
         .select_related("person")
         .order_by("end_date", "person__last_name")
     )
-    can_edit = request.user.has_perm("registry.change_organization", org)
+    can_edit = user.has_perm("registry.change_organization", org)
+    can_propose = user.has_perm("registry.propose_change", org)
+    can_read_funding = user.has_perm("registry.view_funding", org)
+    if funding_form is None and (can_edit or can_propose):
+        funding_form = FundingLineForm()
+    proposals = change_requests.proposals_for(user, org)
     context = {
         "org": org,
         "affiliations": affiliations,
         "can_edit": can_edit,
-        "can_archive": request.user.has_perm("registry.archive_organization", org),
-        "funding_form": funding_form if funding_form is not None else (FundingLineForm() if can_edit else None),
-        "funding_by_year": funding_by_year(org.funding_lines.all()),
+        "can_propose": can_propose,
+        "owned": perms.is_owned(org),
+        "can_archive": user.has_perm("registry.archive_organization", org),
+        "funding_form": funding_form if can_read_funding or can_edit or can_propose else None,
+        "can_read_funding": can_read_funding,
+        "funding_by_year": funding_by_year(org.funding_lines.all()) if can_read_funding else [],
+        "visibility_form": (
+            FundingVisibilityForm(initial={"funding_visibility": org.funding_visibility})
+            if user.has_perm("registry.set_funding_visibility", org)
+            else None
+        ),
+        "proposals": proposals,
+        "can_answer": org.pk in perms.scope_for(user).represented_orgs,
+        "aca_criteria": Organization.AcaCriterion.choices,
+        "predecessors": OrganizationLink.objects.filter(successor=org).select_related("predecessor"),
+        "successors": OrganizationLink.objects.filter(predecessor=org).select_related("successor"),
     }
     return render(request, "registry/organization_detail.html", context, status=status)
 
@@ -172,7 +202,8 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_for_user(request, perms.organizations_for, pk, "registry.change_organization")
+    org = get_for_user(request, perms.organizations_for, pk)
+    actions.require_edit(request.user, org)  # the API's answer: 403, saying to propose the change instead
     title = _("Edit %(name)s") % {"name": org.name}
     return form_page(
         request,
@@ -183,6 +214,110 @@ def organization_edit(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: actions.update_organization(request.user, Organization.objects.get(pk=org.pk), data),
         success=_("Changes saved."),
     )
+
+
+@login_required
+def organization_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """The edit form of an organisation keeping its own record, saved as a proposal it accepts or refuses."""
+    org = get_for_user(request, perms.organizations_for, pk, "registry.propose_change")
+    return form_page(
+        request,
+        OrganizationForm(request.POST or None, instance=org, user=request.user),
+        title=_("Propose a change to %(name)s") % {"name": org.name},
+        back=org,
+        save=lambda data: change_requests.propose_organization_change(
+            request.user, Organization.objects.get(pk=org.pk), data
+        ),
+        success=_("Your proposal was sent to the organisation, which will accept or refuse it."),
+    )
+
+
+@login_required
+@require_POST
+def funding_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_for_user(request, perms.organizations_for, pk)
+    form = FundingLineForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            change_requests.propose_funding_line(request.user, org, form.cleaned_data)
+        except ValidationError as error:
+            show_errors(form, error)
+            status = error_status(error)
+        else:
+            messages.success(request, _("Your proposal was sent to the organisation, which will accept or refuse it."))
+            return redirect("registry:organization_detail", pk=org.pk)
+    return organization_page(request, org, funding_form=form, status=status)
+
+
+@login_required
+@require_POST
+def funding_propose_removal(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    org = get_for_user(request, perms.organizations_for, pk)
+    line = get_object_or_404(FundingLine, pk=line_pk, organization=org)
+    change_requests.propose_funding_removal(request.user, line)
+    messages.success(request, _("Your proposal was sent to the organisation, which will accept or refuse it."))
+    return redirect("registry:organization_detail", pk=org.pk)
+
+
+@login_required
+@require_POST
+def funding_visibility(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_for_user(request, perms.organizations_for, pk)
+    form = FundingVisibilityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose who sees the detail of the funding lines."))
+        return redirect("registry:organization_detail", pk=org.pk)
+    actions.set_funding_visibility(request.user, org, form.cleaned_data["funding_visibility"])
+    messages.success(request, _("Changes saved."))
+    return redirect("registry:organization_detail", pk=org.pk)
+
+
+def get_change_for_user(request: HttpRequest, pk: int) -> ChangeRequest:
+    return get_object_or_404(perms.change_requests_for(request.user).select_related("organization"), pk=pk)
+
+
+@login_required
+@require_POST
+def change_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_change_for_user(request, pk)
+    try:
+        change_requests.accept_change(request.user, change)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Proposal accepted: the record is updated."))
+    return redirect(change.organization.get_absolute_url() + "#proposals")
+
+
+@login_required
+@require_POST
+def change_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_change_for_user(request, pk)
+    form = RefuseChangeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect(change.organization.get_absolute_url() + "#proposals")
+    try:
+        change_requests.refuse_change(request.user, change, form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Proposal refused: the record stays as it was."))
+    return redirect(change.organization.get_absolute_url() + "#proposals")
+
+
+@login_required
+@require_POST
+def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    change = get_change_for_user(request, pk)
+    try:
+        change_requests.withdraw_change(request.user, change)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Proposal withdrawn."))
+    return redirect(change.organization.get_absolute_url() + "#proposals")
 
 
 @login_required
@@ -284,12 +419,14 @@ def person_page(
 ) -> HttpResponse:
     """The person's page; a refused affiliation (added or ended) comes back on it with the input and the errors."""
     can_edit = request.user.has_perm("registry.change_person", person)
+    can_propose = not can_edit and request.user.has_perm("registry.propose_person_change", person)
     if affiliation_form is None and can_edit:
         affiliation_form = AffiliationForm(user=request.user)
     context = {
         "person": person,
         "affiliations": person.affiliations.select_related("organization"),
         "can_edit": can_edit,
+        "can_propose": can_propose,
         "affiliation_form": affiliation_form,
         "end_form": end_form,
         "ending": ending,
@@ -318,8 +455,26 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def person_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person form, saved as a proposal to the organisation keeping its own record that the person belongs to."""
+    person = get_for_user(request, perms.people_for, pk, "registry.propose_person_change")
+    return form_page(
+        request,
+        PersonForm(request.POST or None, instance=person),
+        title=_("Propose a change to %(name)s") % {"name": person},
+        back=person,
+        save=lambda data: change_requests.propose_person_change(request.user, Person.objects.get(pk=person.pk), data),
+        success=_("Your proposal was sent to the organisation, which will accept or refuse it."),
+    )
+
+
+@login_required
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_for_user(request, perms.people_for, pk, "registry.change_person")
+    person = get_for_user(request, perms.people_for, pk)
+    if not request.user.has_perm("registry.change_person", person):
+        raise PermissionDenied(
+            actions.PERSON_OF_OWNED_RECORD if request.user.has_perm("registry.propose_person_change", person) else ""
+        )
     return form_page(
         request,
         PersonForm(request.POST or None, instance=person),

@@ -231,7 +231,7 @@ def test_affiliation_ending_before_it_starts_is_refused(world, api_as):
         "first_name": "Léa", "last_name": "Roy", "decision_level": "manager",
         "affiliations": [{"organization": world.org_a.pk, "start_date": "2024-05-01", "end_date": "2024-01-01"}],
     }  # fmt: skip
-    response = api_as(world.coordinator).post("/api/v1/people/", payload, format="json")
+    response = api_as(world.rep_a).post("/api/v1/people/", payload, format="json")  # A keeps its own record
     assert response.status_code == 400
     assert response.json() == {"affiliations": ["La date de fin ne peut pas précéder la date de début."]}
     assert not Person.objects.filter(last_name="Roy").exists()

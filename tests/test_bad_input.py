@@ -16,8 +16,8 @@ def assert_field_error(response, field: str, message: str, form_name: str = "for
     assert any(message in error for error in form.errors[field]), form.errors[field]
     html = unescape(response.content.decode())
     assert message in html
-    # The error summary links to the field it is about.
-    assert f'href="#{form[field].id_for_label}"' in html
+    # The error summary links to the field it is about (a group of checkboxes: its first one).
+    assert f'href="#{form[field].id_for_label or form[field].auto_id + "_0"}"' in html
 
 
 def org_data(world, **changes) -> dict:
@@ -28,7 +28,8 @@ ORGANISATION_CASES = [
     ("neq", {"neq": "12345"}, "compte exactement 10 chiffres"),
     ("neq", {"neq": "12345678AB"}, "compte exactement 10 chiffres"),
     ("email", {"email": "pas-un-courriel"}, "Saisissez une adresse e-mail valide."),
-    ("is_aca", {"sector": "public", "is_aca": "on"}, "Seuls les organismes communautaires peuvent être reconnus"),
+    # The eight criteria of independent community action are the community sector's (the message names ACA).
+    ("aca_criteria", {"sector": "public", "aca_criteria": "aca_rooted"}, "ACA"),
     ("name", {"name": "POPOTE roulante du val"}, "existe déjà dans RLS du Val-des-Sources"),
     ("name", {"name": "  Popote roulante du Val "}, "existe déjà"),
     ("founded_year", {"founded_year": "1492"}, "1600"),
@@ -66,7 +67,7 @@ def test_the_same_name_is_allowed_in_another_rls(client, world):
 
 
 def test_keeping_its_own_name_is_not_a_duplicate(client, world):
-    client.force_login(world.coordinator)
+    client.force_login(world.rep_a)  # organisation A keeps its own record
     data = org_data(world, name=world.org_a.name.upper(), mission="Repas chauds")
     response = client.post(reverse("registry:organization_edit", args=[world.org_a.pk]), data)
     assert response.status_code == 302

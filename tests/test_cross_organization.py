@@ -14,6 +14,7 @@ ID_PARAMS = {"pk", "id", "object_id", "line_pk", "affiliation_pk"}
 # URLs with an id that do not show an organisation's data, with the reason.
 NOT_ORGANISATION_DATA = {
     "territor": "territories are shared reference data, readable by every signed-in user",
+    "legal-bases": "the Acts and articles agreements rest on are public law, readable by every signed-in user",
 }
 PAYLOAD = {
     "name": "Piraté",
@@ -60,8 +61,16 @@ def targets(world) -> dict[str, dict[str, list]]:
             },
             "token": {**common, "pk": [token.pk]},
             "import": {**common, "pk": [batch.pk]},
+            "change": {**common, "pk": [proposal_to_a(world).pk]},
         }
     )
+
+
+def proposal_to_a(world):
+    """A change the coordinator proposed to A's record (A keeps its own): B's representative must not reach it."""
+    from registry import change_requests
+
+    return change_requests.propose_organization_change(world.coordinator, world.org_a, {"mission": "Proposée à A"})
 
 
 def concertation_targets(world, common: dict) -> dict[str, dict[str, list]]:

@@ -95,7 +95,7 @@ class TestDemoNetwork:
 
     def test_network_covers_every_sector_in_one_rls(self, demo):
         orgs = Organization.objects.all()
-        assert 40 <= orgs.count() <= 50
+        assert 40 <= orgs.count() <= 55  # with the public body's predecessors (CSSS, agency, CLD, CRÉ…)
         assert {o.sector for o in orgs} >= {
             "community", "public", "municipal", "education", "private", "social_economy", "philanthropy",
             "citizen_group",
@@ -104,7 +104,7 @@ class TestDemoNetwork:
         assert orgs.filter(is_aca=True).exclude(neq="").exists()
         assert orgs.filter(is_public=True).count() >= 3
         assert all(o.mission for o in orgs)
-        assert 70 <= Person.objects.count() <= 90
+        assert 70 <= Person.objects.count() <= 95  # two citizens sit as themselves on a local committee
 
     def test_territories_of_belonging_regroup_the_municipalities(self, demo):
         communities = Territory.objects.filter(kind="community")

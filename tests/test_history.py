@@ -33,14 +33,14 @@ def test_history_shows_creation_and_edit_with_who_and_what(client, world):
 
 
 def test_saving_without_change_adds_no_event(client, world):
-    client.force_login(world.coordinator)
+    client.force_login(world.rep_a)  # organisation A keeps its own record
     data = {"name": world.org_a.name, "sector": "community", "rls": world.rls.pk, "territories": [world.town.pk]}
     assert client.post(reverse("registry:organization_edit", args=[world.org_a.pk]), data).status_code == 302
     assert not AuditEvent.objects.filter(object_id=str(world.org_a.pk), action="update").exists()
 
 
 def test_funding_archive_and_restore_are_in_the_history(client, world):
-    client.force_login(world.coordinator)
+    client.force_login(world.admin)  # the coordinator proposes changes to organisation A, which keeps its record
     url = reverse("registry:funding_add", args=[world.org_a.pk])
     client.post(url, {"year": 2025, "source": "municipal", "amount": "1500", "funder": "Ville"})
     client.post(reverse("registry:organization_archive", args=[world.org_a.pk]))

@@ -171,7 +171,8 @@ PEOPLE_HEADER_FR = ["Prénom", "Nom", "Courriel", "Poste", "Niveau de décision"
 
 @pytest.mark.parametrize("make_file", [csv_upload, xlsx_upload], ids=["csv", "xlsx"])
 def test_people_import_with_french_headings(client, world, make_file):
-    client.force_login(world.coordinator)
+    # The administrator: organisations A and B keep their own records (the coordinator affiliates no one with them).
+    client.force_login(world.admin)
     start = datetime.date(2021, 9, 1) if make_file is xlsx_upload else "2021-09-01"
     rows = [
         PEOPLE_HEADER_FR,
@@ -248,12 +249,12 @@ def test_territories_import_lists_bad_rows(client, world, registry_state):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("organisations.csv", PNG, "Ce fichier n'est pas un fichier texte (CSV)."),
-        ("organisations.xlsx", os.urandom(2048), "Ce fichier n'est pas un fichier Excel (XLSX) valide."),
+        ("organisations.csv", PNG, "Ce fichier n’est pas un fichier texte (CSV)."),
+        ("organisations.xlsx", os.urandom(2048), "Ce fichier n’est pas un fichier Excel (XLSX) valide."),
         (
             "organisations.xlsx",
             b"PK\x03\x04" + os.urandom(2048),
-            "Ce fichier n'est pas un fichier Excel (XLSX) valide.",
+            "Ce fichier n’est pas un fichier Excel (XLSX) valide.",
         ),
         ("organisations.csv", b"", "Le fichier soumis est vide."),
     ],

@@ -15,6 +15,8 @@ ROLES = ["admin", "coordinator", "other_coordinator", "analyst", "rep_a", "rep_b
 
 # The target objects are organisation A, its person Alice and the municipality Saint-Clément, all in the
 # coordinator's RLS. `other_coordinator` coordinates another RLS; `rep_b` represents organisation B.
+# Organisation A has a representative and keeps its own record: the coordinator proposes changes to it and its people
+# (tests/registry/test_change_requests.py) and is refused a direct edit (403).
 #                     admin coord other analyst rep_a rep_b nobody
 MATRIX = {
     "organization_list": "200 200 200 200 200 200 403",
@@ -22,25 +24,26 @@ MATRIX = {
     "organization_detail": "200 200 404 200 200 404 404",
     "organization_create": "200 200 200 403 403 403 403",
     "organization_create_post": "302 302 400 403 403 403 403",
-    "organization_edit": "200 200 404 403 200 404 404",
-    "organization_edit_post": "302 302 404 403 302 404 404",
+    "organization_edit": "200 403 404 403 200 404 404",
+    "organization_edit_post": "302 403 404 403 302 404 404",
     "organization_archive": "302 302 404 403 403 404 404",
     "organization_restore": "302 302 404 403 403 404 404",
     "organization_history": "200 200 404 200 200 404 404",
-    "funding_add": "302 302 404 403 302 404 404",
-    "funding_delete": "302 302 404 403 302 404 404",
+    "funding_add": "302 403 404 403 302 404 404",
+    "funding_delete": "302 403 404 403 302 404 404",
     "person_list": "200 200 200 200 200 200 403",
     "person_export": "200 200 200 200 200 200 403",
     "person_detail": "200 200 404 200 200 404 404",
     "person_create": "200 200 200 403 200 200 403",
-    "person_edit": "200 200 404 403 200 404 404",
-    "person_edit_post": "302 302 404 403 302 404 404",
-    "person_archive": "302 302 404 403 302 404 404",
-    "person_restore": "302 302 404 403 302 404 404",
+    "person_edit": "200 403 404 403 200 404 404",
+    "person_edit_post": "302 403 404 403 302 404 404",
+    "person_archive": "302 403 404 403 302 404 404",
+    "person_restore": "302 403 404 403 302 404 404",
     "person_history": "200 200 404 200 200 404 404",
-    # The analyst has no organisation to choose from: the form refuses the input before the action would say 403.
-    "affiliation_add": "302 302 404 400 302 404 404",
-    "affiliation_end": "302 302 404 403 302 404 404",
+    # The analyst, and the coordinator for organisation A, have no organisation to choose from: the form refuses the
+    # input before the action would say 403.
+    "affiliation_add": "302 400 404 400 302 404 404",
+    "affiliation_end": "302 403 404 403 302 404 404",
     # Territories are shared reference data: every signed-in user reads them; coordinators change their RLS's.
     "territory_list": "200 200 200 200 200 200 200",
     "territory_export": "200 200 200 200 200 200 200",
@@ -240,7 +243,7 @@ def test_a_user_without_role_is_told_to_ask_for_access(client, world):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     page = unescape(response.content.decode())
-    assert "Votre compte n'a pas encore de rôle" in page
+    assert "Votre compte n’a pas encore de rôle" in page
     assert world.org_a.name not in page
 
 

@@ -17,15 +17,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements import rules
+from agreements.actions import legal_bases
 from agreements.actions.follow_up import store_attachment
-from agreements.defaults import ensure_rules
+from agreements.actions.legal_bases import rule_for
 from agreements.models import (
     Agreement,
     AgreementSection,
     AgreementVersion,
     Attachment,
     KindRule,
-    LegalBasis,
     Party,
     PartyContact,
     SectionCode,
@@ -40,6 +40,11 @@ from registry.models import Affiliation
 FIELDS = [
     "title", "kind", "rls", "summary", "start_date", "end_date", "renewal_terms", "joint_committee",
     "reminder_days", "is_public",
+]  # fmt: skip
+# Set by the actions from the law in force (legal_bases), recorded in the history with the fields above.
+LEGAL_FIELDS = [
+    "drafted_on", "legal_basis", "shares_personal_information", "information_basis",
+    "financial_resources_not_applicable", "financial_resources_reason",
 ]  # fmt: skip
 S = Agreement.Status
 # The lifecycle (issue 4): draft → negotiation → signed → in force → expired, or terminated with a reason.
@@ -57,22 +62,16 @@ class TransitionRefused(Conflict):
     """A change of state that the rules refuse; `missing_sections` lists the section codes still empty (the API
     answers 409 with them)."""
 
-    def __init__(self, messages: Any, missing_sections: list[str] | None = None) -> None:
-        super().__init__(messages, extra={"missing_sections": missing_sections or []})
+    def __init__(self, messages: Any, missing_sections: list[str] | None = None, offer: dict | None = None) -> None:
+        extra: dict[str, Any] = {"missing_sections": missing_sections or []}
+        if offer:
+            # The ids of the bases in force on the signing date, which `switch-legal-basis` puts on the agreement.
+            extra["offered_bases"] = offer
+        super().__init__(messages, extra=extra)
 
     @property
     def missing_sections(self) -> list[str]:
         return self.extra["missing_sections"]
-
-
-def rule_for(kind: str) -> KindRule:
-    rules = KindRule.objects.select_related("legal_basis", "complaints_basis")
-    rule = rules.filter(kind=kind).first()
-    if rule is None:
-        # The migration seeds the rules; a database flushed since (a test's) gets the defaults back.
-        ensure_rules(LegalBasis, KindRule)
-        rule = rules.filter(kind=kind).first() or KindRule(kind=kind)
-    return rule
 
 
 def _valid_codes(codes: list[str]) -> list[str]:
@@ -81,6 +80,15 @@ def _valid_codes(codes: list[str]) -> list[str]:
 
 def required_codes(kind: str) -> list[str]:
     return _valid_codes(rule_for(kind).required_sections)
+
+
+def required_codes_for(agreement: Agreement, amounts: bool | None = None) -> list[str]:
+    """The agreement's required sections: its kind's, and the financial resources when it records amounts."""
+    codes = required_codes(agreement.kind)
+    has_amounts = legal_bases.has_amounts(agreement) if amounts is None else amounts
+    if has_amounts and legal_bases.FINANCIAL not in codes:
+        codes = [code for code in SectionCode.values if code in codes or code == legal_bases.FINANCIAL]
+    return codes
 
 
 def required_codes_by_kind() -> dict[str, list[str]]:
@@ -165,7 +173,14 @@ def create_agreement(acting_user, data: dict[str, Any]) -> Agreement:
         _check_parties(acting_user, rls, organizations)
     agreement = Agreement(status=S.DRAFT)
     _apply(agreement, data)
-    agreement.legal_basis = rule_for(agreement.kind).legal_basis
+    agreement.drafted_on = _drafting_date(data.get("drafted_on"))
+    # The basis of its kind in force on the day it is drafted (issue 11): an agreement recorded today but drafted in
+    # 2024 rests on the LSSSS; signing checks the basis is still in force.
+    agreement.legal_basis = legal_bases.basis_for(agreement.kind, agreement.drafting_day)
+    legal_bases.set_information_sharing(agreement, bool(data.get("shares_personal_information")))
+    legal_bases.apply_financial_resources(
+        agreement, bool(data.get("financial_resources_not_applicable")), data.get("financial_resources_reason", "")
+    )
     guard.check_dates(agreement.start_date, agreement.end_date)
     agreement.full_clean()
     _check_links(acting_user, agreement, data)
@@ -174,7 +189,7 @@ def create_agreement(acting_user, data: dict[str, Any]) -> Agreement:
     _add_missing_sections(agreement)
     _set_links(agreement, data)
     StatusChange.objects.create(agreement=agreement, to_status=S.DRAFT, by=_user(acting_user))
-    changes = audit.diff({}, audit.snapshot(agreement, FIELDS))
+    changes = audit.diff({}, audit.snapshot(agreement, [*FIELDS, *LEGAL_FIELDS]))
     changes["parties"] = [None, [str(o) for o in organizations]]
     audit.record(acting_user, AuditEvent.Action.CREATE, agreement, changes)
     return agreement
@@ -184,23 +199,45 @@ def _user(acting_user):
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
+def _drafting_date(day: datetime.date | None) -> datetime.date:
+    """Today, or the day an agreement recorded afterwards was drafted (never in the future)."""
+    today = timezone.localdate()
+    if day is None:
+        return today
+    if day > today:
+        raise ValidationError({"drafted_on": _("The drafting date cannot be in the future.")})
+    return day
+
+
 @transaction.atomic
 def update_agreement(acting_user, agreement: Agreement, data: dict[str, Any]) -> Agreement:
     guard.require(acting_user, "agreements.change_agreement", agreement)
     _check_editable(agreement)
     if "rls" in data and getattr(data["rls"], "pk", data["rls"]) != agreement.rls_id:
         raise ValidationError({"rls": _("An agreement cannot move to another RLS.")})
-    before = audit.snapshot(agreement, FIELDS)
+    if "drafted_on" in data and data["drafted_on"] != agreement.drafted_on:
+        raise ValidationError({"drafted_on": _("The drafting date is set when the agreement is created.")})
+    before = audit.snapshot(agreement, [*FIELDS, *LEGAL_FIELDS])
     kind_before, committee_before = agreement.kind, agreement.joint_committee
     _apply(agreement, {k: v for k, v in data.items() if k != "rls"})
     if agreement.kind != kind_before:
-        agreement.legal_basis = rule_for(agreement.kind).legal_basis
+        agreement.legal_basis = legal_bases.basis_for(agreement.kind, agreement.drafting_day)
+    if "shares_personal_information" in data:
+        legal_bases.set_information_sharing(agreement, bool(data["shares_personal_information"]))
+    if agreement.kind == kind_before and data.get("legal_basis") not in (None, agreement.legal_basis):
+        legal_bases.apply_basis(agreement, data["legal_basis"])
+    if "financial_resources_not_applicable" in data or "financial_resources_reason" in data:
+        legal_bases.apply_financial_resources(
+            agreement,
+            bool(data.get("financial_resources_not_applicable", agreement.financial_resources_not_applicable)),
+            data.get("financial_resources_reason", agreement.financial_resources_reason),
+        )
     guard.check_dates(agreement.start_date, agreement.end_date)
     agreement.full_clean()
     _check_links(acting_user, agreement, data, committee_before)
     agreement.save()
     _add_missing_sections(agreement)
-    changes = audit.diff(before, audit.snapshot(agreement, FIELDS)) | _set_links(agreement, data)
+    changes = audit.diff(before, audit.snapshot(agreement, [*FIELDS, *LEGAL_FIELDS])) | _set_links(agreement, data)
     if changes:
         audit.record(acting_user, AuditEvent.Action.UPDATE, agreement, changes)
     return agreement
@@ -336,9 +373,14 @@ def update_section(acting_user, agreement: Agreement, code: str, body: str) -> A
 
 
 def missing_sections(agreement: Agreement) -> list[str]:
-    """The required section codes that are absent or empty, in the order of the kind's rule."""
+    """The required section codes that are absent or empty, in the order of the kind's rule. The financial
+    resources are required when the agreement records amounts; without amounts, "sans objet" with a reason settles
+    them."""
     filled = {code for code, body in agreement.sections.values_list("code", "body") if body.strip()}
-    return [code for code in required_codes(agreement.kind) if code not in filled]
+    amounts = legal_bases.has_amounts(agreement)
+    if legal_bases.financial_without_object(agreement, amounts):
+        filled.add(legal_bases.FINANCIAL)
+    return [code for code in required_codes_for(agreement, amounts) if code not in filled]
 
 
 # Lifecycle ----------------------------------------------------------------------------------------------
@@ -346,8 +388,13 @@ def missing_sections(agreement: Agreement) -> list[str]:
 
 def signing_problems(agreement: Agreement) -> tuple[list[str], list[str]]:
     """(missing section codes, other reasons) that keep the agreement from being signed."""
+    missing, reasons, _offer = _signing_problems(agreement)
+    return missing, reasons
+
+
+def _signing_problems(agreement: Agreement) -> tuple[list[str], list[str], dict]:
     missing = missing_sections(agreement)
-    reasons = []
+    reasons, offer = legal_bases.basis_problems(agreement)
     if missing:
         labels = ", ".join(str(SectionCode(code).label) for code in missing)
         reasons.append(_("These required sections are missing or empty: %(sections)s.") % {"sections": labels})
@@ -363,13 +410,13 @@ def signing_problems(agreement: Agreement) -> tuple[list[str], list[str]]:
     guard.check_dates(agreement.start_date, agreement.end_date)
     if agreement.start_date is None:
         reasons.append(_("Give the start date before signing."))
-    return missing, reasons
+    return missing, reasons, offer
 
 
 def content_of(agreement: Agreement) -> dict[str, Any]:
     """The text a version freezes."""
     parties = agreement.parties.select_related("organization").prefetch_related("contacts__person")
-    return {
+    content = {
         "title": agreement.title,
         "kind": agreement.kind,
         "start_date": audit.jsonable(agreement.start_date),
@@ -385,6 +432,12 @@ def content_of(agreement: Agreement) -> dict[str, Any]:
             for p in parties
         ],
     }
+    # Only when they apply, so the versions frozen before these existed read the same.
+    if agreement.shares_personal_information and agreement.information_basis_id:
+        content["information_basis"] = str(agreement.information_basis)
+    if agreement.financial_resources_not_applicable:
+        content["financial_resources_reason"] = agreement.financial_resources_reason
+    return content
 
 
 def section_order(section: AgreementSection) -> int:
@@ -425,9 +478,9 @@ def _move(acting_user, agreement: Agreement, to: str, reason: str) -> Agreement:
     reason = reason.strip()
     today = timezone.localdate()
     if to == S.SIGNED:
-        missing, reasons = signing_problems(agreement)
+        missing, reasons, offer = _signing_problems(agreement)
         if reasons:
-            raise TransitionRefused({"to": reasons}, missing)
+            raise TransitionRefused({"to": reasons}, missing, offer)
     elif to == S.TERMINATED and not reason:
         raise TransitionRefused({"reason": _("Say why the agreement is terminated.")})
     elif to == S.IN_FORCE and agreement.start_date and agreement.start_date > today:
@@ -469,7 +522,11 @@ def amend(acting_user, agreement: Agreement, data: dict[str, Any]) -> AgreementV
         section = sections.get(code) or AgreementSection(agreement=agreement, code=code)
         body = (body or "").strip()
         if section.body != body:
-            if code in required_codes(agreement.kind) and not body:
+            if (
+                code in required_codes_for(agreement)
+                and not body
+                and not (code == legal_bases.FINANCIAL and legal_bases.financial_without_object(agreement))
+            ):
                 raise ValidationError({code: _("A required section cannot be emptied.")})
             changes[f"section_{code}"] = [section.body, body]
             section.body = body

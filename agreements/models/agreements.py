@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStamped
@@ -27,20 +28,66 @@ class SectionCode(models.TextChoices):
     COMPLAINTS = "complaints", _("Complaints")
 
 
-class LegalBasis(models.Model):
-    """A law and article an agreement rests on. Reference data an administrator updates when the law moves
-    (the LSSSS articles of 2010 are the defaults; Santé Québec's G-1.021 since December 2024)."""
+class LegalBasisQuerySet(models.QuerySet):
+    def in_force_on(self, day: datetime.date) -> "LegalBasisQuerySet":
+        """The bases in force on the day (an open end counts as in force)."""
+        return self.filter(Q(in_force_from__isnull=True) | Q(in_force_from__lte=day)).filter(
+            Q(in_force_to__isnull=True) | Q(in_force_to__gte=day)
+        )
 
-    law = models.CharField(_("law"), max_length=200)
-    article = models.CharField(_("article"), max_length=50)
+
+class LegalBasis(models.Model):
+    """An act and article an agreement rests on, with the dates it is in force. Reference data an administrator
+    updates when the law moves (the LSSSS until 2024-11-30; Santé Québec's G-1.021 since 2024-12-01): an agreement
+    takes the basis of its kind in force on its drafting date, and signing checks it is still in force. Nothing
+    legal is written in code or templates: the citation, the complaints clause and the complaints officer's title
+    printed in an agreement come from here."""
+
+    class Purpose(models.TextChoices):
+        # The bases of one purpose replace one another over time: a kind of agreement follows the purpose of the
+        # basis its rule names (KindRule.legal_basis).
+        SERVICE_AGREEMENT = "service_agreement", _("Service agreements")
+        COLLABORATION_AGREEMENT = "collaboration_agreement", _("Collaboration agreements")
+        COMPLAINTS = "complaints", _("Complaints")
+        INFORMATION_SHARING = "information_sharing", _("Sharing of personal information")
+        OTHER = "other", _("Other")
+
+    # The column keeps its first name ("law"); the API and the pages call it the act.
+    law = models.CharField(_("act"), max_length=200, help_text=_("The official title of the act, in French."))
+    law_en = models.CharField(_("act (English)"), max_length=200, blank=True)
+    chapter = models.CharField(_("RLRQ chapter"), max_length=20, blank=True, help_text=_("For example: S-4.2."))
+    article = models.CharField(
+        _("article"), max_length=50, blank=True, help_text=_("Left empty while the article is not confirmed.")
+    )
+    title = models.CharField(_("title"), max_length=250, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=250, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices, default=Purpose.OTHER)
     summary = models.TextField(_("summary"))
+    summary_en = models.TextField(_("summary (English)"), blank=True)
     in_force_from = models.DateField(_("in force from"), null=True, blank=True)
     in_force_to = models.DateField(_("in force until"), null=True, blank=True)
+    to_verify = models.BooleanField(
+        _("to verify"), default=False,
+        help_text=_("The article or its text is not confirmed against the official text of the act."),
+    )  # fmt: skip
+    verification_note = models.TextField(
+        _("what is believed and why"), blank=True, help_text=_("The sources read, and what remains to confirm.")
+    )
+    clause = models.TextField(
+        _("clause"), blank=True,
+        help_text=_("Printed in the agreements resting on this basis: the complaints clause of an agreement's "
+                    "basis, the information-sharing clause of an information-sharing basis."),
+    )  # fmt: skip
+    clause_en = models.TextField(_("clause (English)"), blank=True)
+    complaints_officer = models.CharField(_("title of the complaints officer"), max_length=200, blank=True)
+    complaints_officer_en = models.CharField(_("title of the complaints officer (English)"), max_length=200, blank=True)
+
+    objects = LegalBasisQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("legal basis")
         verbose_name_plural = _("legal bases")
-        ordering = ["law", "article"]
+        ordering = ["law", "article", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(in_force_to__isnull=True)
@@ -52,7 +99,27 @@ class LegalBasis(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.law}, art. {self.article}"
+        title = self.localized("title")
+        return f"{self.citation} — {title}" if title else self.citation
+
+    def localized(self, name: str) -> str:
+        """The English text of a field when the current language is English and it has one, else the French."""
+        english = getattr(self, f"{name}_en", "") if (get_language() or "").startswith("en") else ""
+        return english or getattr(self, name)
+
+    @property
+    def act(self) -> str:
+        return self.localized("law")
+
+    @property
+    def citation(self) -> str:
+        act = self.act + (f" (RLRQ, c. {self.chapter})" if self.chapter else "")
+        return f"{act}, art. {self.article}" if self.article else act
+
+    def is_in_force(self, day: datetime.date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= day) and (
+            self.in_force_to is None or self.in_force_to >= day
+        )
 
 
 class Kind(models.TextChoices):
@@ -64,16 +131,21 @@ class Kind(models.TextChoices):
 
 
 class KindRule(models.Model):
-    """What a kind of agreement requires: its legal basis and its required sections (data, not code)."""
+    """What a kind of agreement requires: its legal basis and its required sections (data, not code).
+
+    `legal_basis` names the kind's basis; a new agreement takes, among the bases of the same purpose, the one in
+    force on its drafting date (so the rule need not move when the law does)."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, unique=True)
     legal_basis = models.ForeignKey(
-        LegalBasis, verbose_name=_("legal basis"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        LegalBasis,
+        verbose_name=_("legal basis"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Agreements take the basis of the same purpose in force on their drafting date."),
     )
-    complaints_basis = models.ForeignKey(
-        LegalBasis, verbose_name=_("legal basis of complaints"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
     required_sections = models.JSONField(_("required sections"), default=list, blank=True)
 
     class Meta:
@@ -123,9 +195,30 @@ class Agreement(TimeStamped):
         Territory, verbose_name=_("local services network (RLS)"), on_delete=models.PROTECT,
         related_name="agreements", limit_choices_to={"kind": Territory.Kind.RLS},
     )  # fmt: skip
-    # Kept on the agreement: the basis it was signed under stays when the kind's rule moves to a new law.
+    # The basis of its kind in force on its drafting date, kept on the agreement: the basis it was signed under stays
+    # when the law moves. Signing checks it is in force on the signing date.
+    # Null only for rows written outside the actions (the synthetic network): read through `drafting_day`.
+    drafted_on = models.DateField(_("drafted on"), default=timezone.localdate, null=True, blank=True)
     legal_basis = models.ForeignKey(
         LegalBasis, verbose_name=_("legal basis"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # An agreement that exchanges personal information prints the information-sharing clause of its basis (R-22.1).
+    shares_personal_information = models.BooleanField(
+        _("the parties exchange personal information"), default=False, db_default=False,
+        help_text=_("The agreement then carries the information-sharing clause of the law in force."),
+    )  # fmt: skip
+    information_basis = models.ForeignKey(
+        LegalBasis, verbose_name=_("legal basis of the information sharing"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+    # Financial resources are required "le cas échéant" (domain.md §8): without amounts, the parties may say why the
+    # section is without object.
+    # The database defaults let bulk inserts that predate these columns (demo/synthetic) leave them out.
+    financial_resources_not_applicable = models.BooleanField(
+        _("financial resources: without object"), default=False, db_default=False
+    )
+    financial_resources_reason = models.TextField(
+        _("why the financial resources are without object"), blank=True, default="", db_default=""
     )
     summary = models.TextField(_("summary"), blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
@@ -178,6 +271,13 @@ class Agreement(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:agreement_detail", args=[self.pk])
+
+    @property
+    def drafting_day(self) -> datetime.date:
+        """The drafting date (for a row written without one: the day it was created)."""
+        if self.drafted_on:
+            return self.drafted_on
+        return timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
 
     @property
     def is_editable(self) -> bool:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agreements import documents
 from agreements.actions import agreements as actions
+from agreements.actions import legal_bases
 from agreements.forms import AgreementForm, AmendmentForm, ContactForm, PartyForm, SectionsForm, TransitionForm
 from agreements.models import (
     Agreement,
@@ -60,11 +61,12 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
         party.agreement = agreement  # the permission reads the agreement's RLS: no query per party
         party.can_act = request.user.has_perm("agreements.act_for_party", party)
     sections = {s.code: s for s in agreement.sections.all()}
-    required = actions.required_codes(agreement.kind)
+    required = actions.required_codes_for(agreement)
     ordered = [sections[c] for c in SectionCode.values if c in sections]
     issues = agreement.negotiation_issues.prefetch_related("positions__party__organization").order_by("pk")
     missing, reasons = actions.signing_problems(agreement) if agreement.is_editable else ([], [])
     can_work = request.user.has_perm("agreements.change_agreement", agreement)
+    amounts = list(agreement.amounts.select_related("funder__organization").order_by("year"))
     return {
         "agreement": agreement,
         "parties": parties,
@@ -73,7 +75,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
         "missing": missing,
         "signing_problems": reasons,
         "issues": list(issues),
-        "amounts": list(agreement.amounts.select_related("funder__organization").order_by("year")),
+        "amounts": amounts,
         "payments": list(agreement.payments.order_by("due_on")),
         "reports": list(agreement.reports.prefetch_related("attachments").order_by("due_on", "pk")),
         "attachments": list(agreement.attachments.filter(report__isnull=True).order_by("-uploaded_at")),
@@ -83,6 +85,7 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
         "next_statuses": [(s, Agreement.Status(s).label) for s in actions.TRANSITIONS[agreement.status]],
         "can_work": can_work,
         "today": timezone.localdate(),
+        "financial_without_object": legal_bases.financial_without_object(agreement, bool(amounts)),
     }
 
 
@@ -101,7 +104,10 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not agreement.is_editable:
         messages.error(request, _("A signed agreement is not edited: amend it."))
         return redirect("agreements:amend", agreement.pk)
-    form = AgreementForm(request.POST or None, instance=agreement, user=request.user)
+    # The refused signature's offer links here with the basis in force on the signing date preselected.
+    offered = request.GET.get("legal_basis", "")
+    initial = {"legal_basis": offered} if offered.isdigit() else None
+    form = AgreementForm(request.POST or None, instance=agreement, user=request.user, initial=initial)
     return form_page(
         request, form, title=_("Edit %(title)s") % {"title": agreement.title}, back=agreement,
         save=lambda data: actions.update_agreement(request.user, Agreement.objects.get(pk=agreement.pk), data),
@@ -115,7 +121,7 @@ def sections_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not agreement.is_editable:
         messages.error(request, _("A signed agreement is not edited: amend it."))
         return redirect("agreements:amend", agreement.pk)
-    form = SectionsForm(request.POST or None, agreement=agreement, required=actions.required_codes(agreement.kind))
+    form = SectionsForm(request.POST or None, agreement=agreement, required=actions.required_codes_for(agreement))
 
     def save(data: dict) -> None:
         for code, body in data.items():
@@ -186,7 +192,9 @@ def agreement_transition(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             context = _detail_context(request, agreement)
             missing = getattr(error, "missing_sections", [])
-            context.update({"transition_form": form, "refusal": error.messages, "refused_missing": missing})
+            offer = getattr(error, "extra", {}).get("offered_bases", {})
+            context.update({"transition_form": form, "refusal": error.messages, "refused_missing": missing,
+                            "offered_basis": offer.get("legal_basis") or offer.get("information_basis")})  # fmt: skip
             return render(request, "agreements/agreement_detail.html", context, status=error_status(error))
         agreement.refresh_from_db()
         messages.success(request, _("The agreement is now “%(status)s”.") % {"status": agreement.get_status_display()})

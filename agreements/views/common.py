@@ -11,7 +11,7 @@ from agreements.rules import agreements_for
 def get_agreement(request: HttpRequest, pk: int, work: bool = False) -> Agreement:
     """The agreement if the user may see it (404 otherwise); with work=True, only for its writers (403)."""
     agreement = get_object_or_404(
-        agreements_for(request.user).select_related("rls", "legal_basis", "joint_committee"), pk=pk
+        agreements_for(request.user).select_related("rls", "legal_basis", "information_basis", "joint_committee"), pk=pk
     )
     if work and not request.user.has_perm("agreements.change_agreement", agreement):
         raise PermissionDenied

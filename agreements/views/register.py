@@ -74,12 +74,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/dashboard.html", context)
 
 
+def _reads_funding(user, org) -> bool:
+    """The organisation chooses who reads its funding lines by source (registry); until that rule exists, whoever
+    reads the organisation does."""
+    readable = getattr(registry_rules, "funding_readable_organizations_for", None)
+    return readable is None or readable(user).filter(pk=org.pk).exists()
+
+
 @login_required
 @require_safe
 def dependence(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a community organisation's money comes from, year by year (domain.md §1: the complementarist drift)."""
     org = get_object_or_404(registry_rules.organizations_for(request.user), pk=pk)
-    years = analytics.dependence(org)
+    reads_funding = _reads_funding(request.user, org)
+    years = analytics.dependence(org) if reads_funding else []
     drift_years = [str(row["year"]) for row in years if row["drift"]]
     mission_chart = charts.line_chart(
         [(str(row["year"]), row["mission_share"]) for row in years],
@@ -98,6 +106,9 @@ def dependence(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-start_date", "pk")
     )
     context = {
+        "reads_funding": reads_funding,
+        # Only the agreements the user reads are counted: the page says so.
+        "reconciliation": analytics.reconcile(org, agreements_for(request.user)) if reads_funding else [],
         "org": org,
         "years": years,
         "sources": FundingLine.Source.choices,

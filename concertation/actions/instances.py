@@ -12,13 +12,19 @@ from concertation.actions.common import apply
 from concertation.models import Delegation, Instance, Membership
 from core import audit, guard
 from core.models import AuditEvent
-from registry.models import Territory
+from registry.models import Person, Territory
 
 INSTANCE_FIELDS = [
     "name", "kind", "mandate", "basis", "theme", "territory", "rls", "level", "parent",
     "support_organization", "secretariat_organization", "is_public", "opened_on", "closed_on", "bourque_object",
 ]  # fmt: skip
 MEMBERSHIP_FIELDS = ["organization", "person", "role", "start_date", "end_date", "exit_reason", "exit_note"]
+CITIZEN_FIELDS = ["first_name", "last_name", "email", "phone"]
+
+
+def field_label(name: str) -> str:
+    """A person field's label, as its form shows it."""
+    return str(getattr(Person._meta.get_field(name), "verbose_name", name))
 
 
 def check_parent(instance: Instance, parent: Instance | None) -> None:
@@ -103,14 +109,29 @@ def override_bourque_type(acting_user, instance: Instance, bourque_type: str, re
     return instance
 
 
-def _check_membership(membership: Membership) -> None:
+def _check_membership(membership: Membership, new_citizen: bool = False) -> None:
+    """An organisation's seat (its representative, if named, affiliated with it) or a citizen seat (a person and no
+    organisation, who needs no affiliation). `new_citizen`: the person was just entered with the seat."""
     instance = membership.instance
     organization = membership.organization if membership.organization_id else None
+    if organization is None and membership.role in ("", Membership.Role.MEMBER):
+        # A member who sits for no organisation is a citizen (the role a page or a client leaves at its default).
+        membership.role = Membership.Role.CITIZEN
     guard.within(scope.organizations_of(instance), organization, "organization")
-    guard.within(scope.people_of(instance), membership.person, "person")
+    if not new_citizen:
+        guard.within(scope.people_of(instance), membership.person, "person")
     person = membership.person
-    if person is not None and not person.affiliations.filter(organization_id=membership.organization_id).exists():
-        raise ValidationError({"person": _("This person is not affiliated with the organisation.")})
+    if organization is None:
+        if person is None:
+            raise ValidationError({"organization": _("Name the organisation, or the person who sits as a citizen.")})
+    else:
+        if membership.role == Membership.Role.CITIZEN:
+            raise ValidationError(
+                {"role": _("The citizen role is for a person who sits as themself: leave the organisation empty.")}
+            )
+        affiliated = person is not None and person.affiliations.filter(organization=membership.organization).exists()
+        if person is not None and not affiliated:
+            raise ValidationError({"person": _("This person is not affiliated with the organisation.")})
     guard.check_dates(membership.start_date, membership.end_date)
     if membership.end_date is None:
         # The reason of an exit is said when the membership ends: without its date the curve cannot place it.
@@ -121,12 +142,47 @@ def _check_membership(membership: Membership) -> None:
     membership.full_clean()
 
 
+def _new_citizen(data: dict[str, Any]) -> Person:
+    """A citizen entered with their seat: a person of the registry with no affiliation (the citizen's decision
+    level), checked before anything is saved."""
+    person = Person(decision_level=Person.DecisionLevel.CITIZEN)
+    for name in CITIZEN_FIELDS:
+        setattr(person, name, (data.get(name) or "").strip())
+    try:
+        person.full_clean()
+    except ValidationError as error:
+        said = [
+            _("%(label)s: %(message)s") % {"label": field_label(field), "message": message}
+            if field in CITIZEN_FIELDS else message
+            for field, messages in error.message_dict.items() for message in messages
+        ]  # fmt: skip
+        raise ValidationError({"new_citizen": said}) from error
+    return person
+
+
 @transaction.atomic
 def add_membership(acting_user, instance: Instance, data: dict[str, Any]) -> Membership:
+    """Add a seat. Without an organisation, it is a citizen seat: `person` names someone the instance may name, or
+    `new_citizen` (first_name, last_name, and optionally email and phone) enters a citizen who is not yet in the
+    registry; the voting member's role (the default) becomes the citizen's."""
     guard.require(acting_user, "concertation.change_instance", instance)
     membership = Membership(instance=instance)
     apply(membership, MEMBERSHIP_FIELDS, data)
-    _check_membership(membership)
+    citizen_data = data.get("new_citizen")
+    if citizen_data:
+        if membership.organization_id or membership.person_id:
+            raise ValidationError(
+                {"new_citizen": _("A new citizen sits as themself: leave the organisation and the person empty.")}
+            )
+        # Saved inside the transaction: a refusal of the seat below rolls the new person back with it.
+        person = _new_citizen(citizen_data)
+        person.save()
+        membership.person = person
+        audit.record(
+            acting_user, AuditEvent.Action.CREATE, person,
+            audit.diff({}, audit.snapshot(person, [*CITIZEN_FIELDS, "decision_level"])),
+        )  # fmt: skip
+    _check_membership(membership, new_citizen=bool(citizen_data))
     membership.save()
     audit.record(acting_user, AuditEvent.Action.UPDATE, instance, {"memberships": [None, str(membership)]})
     return membership

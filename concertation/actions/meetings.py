@@ -337,7 +337,7 @@ def attendance_memberships(meeting: Meeting) -> list[Membership]:
     return list(
         Membership.objects.filter(Q(pk__in=active.values("pk")) | Q(pk__in=recorded))
         .select_related("organization", "person")
-        .order_by("organization__name", "pk")
+        .order_by("organization__name", "person__last_name", "person__first_name", "pk")
     )
 
 
@@ -352,13 +352,17 @@ def record_attendance(acting_user, meeting: Meeting, rows: list[tuple[Membership
     if any(substitute is not None and status != Attendance.Status.PRESENT for _m, status, substitute in rows):
         raise ValidationError({"substitute": _("A substitute is recorded only when the organisation attends.")})
     for membership, _status, substitute in rows:
+        if membership.organization_id is None:
+            if substitute is not None:
+                raise ValidationError({"substitute": _("A citizen sits in person: nobody replaces them.")})
+            continue
         guard.within(scope.people_affiliated_with(membership.organization), substitute, "substitute")
     existing = {a.membership_id: a for a in meeting.attendances.all()}
     new, changed, before, after = [], [], [], []
     for membership, status, substitute in rows:
         row = existing.get(membership.pk)
         substitute_id = substitute.pk if substitute else None
-        label = str(membership.organization)
+        label = membership.seat_label
         if row is None:
             new.append(Attendance(meeting=meeting, membership=membership, organization_id=membership.organization_id,
                                   status=status, substitute_id=substitute_id))  # fmt: skip

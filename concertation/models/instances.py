@@ -172,11 +172,15 @@ class Membership(models.Model):
         CHAIR = "chair", _("Chair / facilitation")
         SECRETARIAT = "secretariat", _("Secretariat")
         DELEGATE = "delegate", _("Delegate")
+        # A person who sits as themself, for no organisation (issue 11: the seeds count engaged citizens among the
+        # actors, domain.md §1); the participation analytics count these seats apart from the organisations'.
+        CITIZEN = "citizen", _("Citizen")
 
     instance = models.ForeignKey(Instance, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="memberships"
-    )
+        Organization, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="memberships", help_text=_("Empty for a citizen seat: a person who sits as themself."),
+    )  # fmt: skip
     person = models.ForeignKey(
         Person, verbose_name=_("representative"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="memberships",
@@ -205,6 +209,18 @@ class Membership(models.Model):
                 name="membership_exit_reason_needs_end",
                 violation_error_message=_("An exit reason needs the end date of the membership."),
             ),
+            models.CheckConstraint(
+                condition=Q(organization__isnull=False) | Q(person__isnull=False),
+                name="membership_names_a_seat_holder",
+                violation_error_message=_("Name the organisation, or the person who sits as a citizen."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="citizen") | Q(organization__isnull=True),
+                name="membership_citizen_without_organization",
+                violation_error_message=_(
+                    "The citizen role is for a person who sits as themself, without an organisation."
+                ),
+            ),  # fmt: skip
         ]
         indexes = [
             # Participation per year and the member list of an instance.
@@ -214,8 +230,21 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.organization_id is None:
+            return f"{self.seat_label} — {self.instance}"
         who = f" ({self.person})" if self.person_id else ""
         return f"{self.organization}{who} — {self.instance}"
+
+    @property
+    def is_citizen_seat(self) -> bool:
+        return self.organization_id is None
+
+    @property
+    def seat_label(self) -> str:
+        """Who holds the seat, as pages and minutes name it: the organisation, or the citizen."""
+        if self.organization_id is not None:
+            return self.organization.name
+        return _("%(person)s (citizen)") % {"person": self.person}
 
 
 class Delegation(models.Model):

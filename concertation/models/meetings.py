@@ -96,8 +96,9 @@ class Attendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="attendances")
-    # Denormalised from the membership so that load and attendance reports aggregate without joins.
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    # Denormalised from the membership so that load and attendance reports aggregate without joins; empty for a
+    # citizen seat.
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("attendance"), max_length=10, choices=Status.choices, default=Status.PRESENT)
     substitute = models.ForeignKey(
         Person, verbose_name=_("represented by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -116,7 +117,7 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.membership.organization} — {self.get_status_display()}"
+        return f"{self.membership.seat_label} — {self.get_status_display()}"
 
 
 class Decision(models.Model):

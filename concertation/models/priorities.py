@@ -60,6 +60,8 @@ class Candidate(models.Model):
         INSTITUTION = "institution", _("The institution (CISSS)")
         MINISTRY = "ministry", _("The ministry")
         EVIDENCE = "evidence", _("Evidence (data, research)")
+        # Raised by the people concerned themselves (citizens, a consultation of the population): issue 11.
+        POPULATION = "population", _("The population")
 
     exercise = models.ForeignKey(PriorityExercise, on_delete=models.CASCADE, related_name="candidates")
     title = models.CharField(_("need or priority"), max_length=255)

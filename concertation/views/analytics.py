@@ -135,6 +135,9 @@ def instance_analytics(request: HttpRequest, pk: int) -> HttpResponse:
         **curve,
         "attendance": attendance,
         "attendance_chart": attendance_chart,
+        # Citizens who sit as themselves, counted apart from the organisations (issue 11).
+        "citizens_by_year": [row for row in series if row["citizens"]],
+        "citizen_attendance": analytics.attendance_of_citizens(instance, year=year),
         "turnover": analytics.turnover_by_year(instance),
         "year": year,
         "years": [row["year"] for row in series],

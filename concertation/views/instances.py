@@ -66,7 +66,11 @@ def instance_list(request: HttpRequest) -> HttpResponse:
 
 def current_members(instance: Instance):
     today = timezone.localdate()
-    return instance.memberships.active_on(today).select_related("organization", "person").order_by("organization__name")
+    return (
+        instance.memberships.active_on(today)
+        .select_related("organization", "person")
+        .order_by("organization__name", "person__last_name", "person__first_name", "pk")
+    )
 
 
 def decision_gap(members) -> dict | None:
@@ -81,8 +85,11 @@ def decision_gap(members) -> dict | None:
 
 
 def sector_mix(members) -> list[dict]:
+    """Member organisations by sector (citizen seats are counted apart, on the page)."""
     counts: dict[str, set[int]] = {}
     for m in members:
+        if m.organization_id is None:
+            continue
         counts.setdefault(m.organization.sector, set()).add(m.organization_id)
     labels = dict(Organization.Sector.choices)
     total = sum(len(v) for v in counts.values()) or 1
@@ -99,7 +106,7 @@ def instance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(current_members(instance))
     can_manage = request.user.has_perm("concertation.change_instance", instance)
     delegations_in = Delegation.objects.filter(seat__instance=instance).select_related(
-        "source__instance", "source__organization", "seat__person"
+        "source__instance", "source__organization", "source__person", "seat__person"
     )
     delegations_out = Delegation.objects.filter(source__instance=instance).select_related(
         "seat__instance", "source__organization", "source__person"
@@ -110,7 +117,8 @@ def instance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "former_members": instance.memberships.filter(end_date__lt=timezone.localdate())
         .select_related("organization", "person")
         .order_by("-end_date")[:50],
-        "bourque": bourque_for(instance, {m.organization.sector for m in members}),
+        "bourque": bourque_for(instance, {m.organization.sector for m in members if m.organization_id}),
+        "citizens": sum(1 for m in members if m.organization_id is None),
         "gap": decision_gap(members),
         "mix": sector_mix(members),
         "delegations_in": delegations_in,
@@ -198,7 +206,7 @@ def membership_edit(request: HttpRequest, pk: int, membership_pk: int) -> HttpRe
     membership = get_object_or_404(Membership, pk=membership_pk, instance=instance)
     form = MembershipForm(request.POST or None, instance=membership, instance_obj=instance)
     return save_page(
-        request, form, title=_("Membership of %(org)s") % {"org": membership.organization}, back=instance,
+        request, form, title=_("Membership of %(org)s") % {"org": membership.seat_label}, back=instance,
         save=lambda data: actions.update_membership(request.user, Membership.objects.get(pk=membership.pk), data),
         success=_("Membership saved."), next_url=instance.get_absolute_url(),
     )  # fmt: skip
@@ -212,7 +220,7 @@ def delegation_add(request: HttpRequest, pk: int, membership_pk: int) -> HttpRes
     )
     form = DelegationForm(request.POST or None, source=source, user=request.user)
     return save_page(
-        request, form, title=_("Delegate %(org)s to another instance") % {"org": source.organization}, back=instance,
+        request, form, title=_("Delegate %(org)s to another instance") % {"org": source.seat_label}, back=instance,
         save=lambda data: actions.delegate(request.user, source, data["to_instance"], data["start_date"]),
         success=_("Delegation recorded."), next_url=instance.get_absolute_url(),
     )  # fmt: skip
@@ -281,9 +289,9 @@ def structure_diagram(request: HttpRequest, rls_pk: int) -> HttpResponse:
         raise PermissionDenied
     visible = {i.pk for i in instances}
     delegations = [
-        (d.source.instance_id, d.seat.instance_id, d.source.organization.name)
+        (d.source.instance_id, d.seat.instance_id, d.source.seat_label)
         for d in Delegation.objects.filter(seat__end_date__isnull=True, source__instance__rls=rls).select_related(
-            "source__organization", "source", "seat"
+            "source__organization", "source__person", "source", "seat"
         )
         if d.source.instance_id in visible and d.seat.instance_id in visible
     ]

@@ -200,6 +200,14 @@ class AgreementBuilder:
             for r in KindRule.objects.all()
         }
         self.bases = {b.pk: str(b) for b in LegalBasis.objects.all()}
+        # Per kind, the bases of its purpose that replaced one another (the LSSSS, then G-1.021 from December 2024):
+        # an agreement rests on the one in force on the day it was drafted, as agreements.actions drafts it.
+        all_bases = list(LegalBasis.objects.order_by("-in_force_from"))
+        self.bases_by_kind = {}
+        for rule in KindRule.objects.select_related("legal_basis"):
+            named = rule.legal_basis
+            same = [b for b in all_bases if named and b.purpose == named.purpose and named.purpose != "other"]
+            self.bases_by_kind[rule.kind] = same or ([named] if named else [])
         self.names = {
             pk: f"{first} {last}" for pk, first, last in Person.objects.values_list("pk", "first_name", "last_name")
         }
@@ -308,11 +316,16 @@ class AgreementBuilder:
         chosen += rng.sample(candidates, min(len(candidates), count - len(chosen)))
         return chosen
 
+    def _basis(self, kind: str, day) -> int | None:
+        day = day.date() if hasattr(day, "date") else day
+        found = next((b for b in self.bases_by_kind.get(kind, []) if b.is_in_force(day)), None)
+        return found.pk if found else None
+
     def insert_agreements(self, drafts: list[Draft]) -> int:
         rng, adapt = self.rng, adapter()
         rows = []
         for d in drafts:
-            basis = self.rules.get(d.kind, (None, []))[0]
+            basis = self._basis(d.kind, d.created)
             public = d.status in (S.IN_FORCE, S.EXPIRED) and rng.random() < 0.3
             d.renewal = renewal = rng.choice(RENEWALS) if d.versions else ""
             rows.append(
@@ -380,7 +393,7 @@ class AgreementBuilder:
                 bodies = {c: ("" if rng.random() < empty else body) for c, body in bodies.items()}
             contents = []
             if d.versions:
-                basis = self.rules.get(d.kind, (None, []))[0]
+                basis = self._basis(d.kind, d.created)
                 parties = [
                     {"organization": o.name, "signatories": [self.names.get(p, "")] if p else []}
                     for o, p in zip(d.organizations, d.signatories, strict=True)

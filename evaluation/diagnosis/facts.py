@@ -114,9 +114,11 @@ def gather_before_period(scope: Scope) -> Facts:
             secretariat=F("secretariat_organization__sector"),
         )
     )  # fmt: skip
+    # The organisations' seats: the indicators read organisations and their sectors; citizen seats (no
+    # organisation) are counted apart by concertation.analytics.
     facts.seats = [
         Seat(*row)
-        for row in Membership.objects.filter(scope.q())
+        for row in Membership.objects.filter(scope.q(), organization__isnull=False)
         .order_by()
         .values_list(
             "instance_id", "organization_id", "organization__name", "organization__sector", "role", "person_id",

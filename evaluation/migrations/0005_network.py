@@ -6,59 +6,169 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0004_placement_notes'),
-        ('registry', '0003_organization_name_index'),
+        ("evaluation", "0004_placement_notes"),
+        ("registry", "0003_organization_name_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='response',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registry.organization', verbose_name="respondent's organisation"),
+            model_name="response",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="registry.organization",
+                verbose_name="respondent's organisation",
+            ),
         ),
         migrations.AlterField(
-            model_name='item',
-            name='scale',
-            field=models.CharField(choices=[('likert', 'Agreement, 1 to 5'), ('abc', 'A / B / C statements'), ('yes_no', 'Yes / no'), ('choice', 'One choice among several'), ('text', 'Open text'), ('relations', 'Organisations worked with, each rated')], default='likert', max_length=10, verbose_name='answer scale'),
+            model_name="item",
+            name="scale",
+            field=models.CharField(
+                choices=[
+                    ("likert", "Agreement, 1 to 5"),
+                    ("abc", "A / B / C statements"),
+                    ("yes_no", "Yes / no"),
+                    ("choice", "One choice among several"),
+                    ("text", "Open text"),
+                    ("relations", "Organisations worked with, each rated"),
+                ],
+                default="likert",
+                max_length=10,
+                verbose_name="answer scale",
+            ),
         ),
         migrations.CreateModel(
-            name='Relation',
+            name="Relation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frequency', models.PositiveSmallIntegerField(choices=[(1, 'Once or twice a year'), (2, 'A few times a year'), (3, 'Every month'), (4, 'Every week'), (5, 'Several times a week')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='how often')),
-                ('usefulness', models.PositiveSmallIntegerField(choices=[(1, 'Of little use to our work'), (2, 'Somewhat useful'), (3, 'Useful'), (4, 'Very useful'), (5, 'Essential to our work')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='how useful')),
-                ('trust', models.PositiveSmallIntegerField(choices=[(1, 'We do not trust them yet'), (2, 'Some trust'), (3, 'Trust'), (4, 'Strong trust'), (5, 'Complete trust')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='trust')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='relations', to='evaluation.item')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.organization', verbose_name='organisation named')),
-                ('response', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='evaluation.response')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "frequency",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Once or twice a year"),
+                            (2, "A few times a year"),
+                            (3, "Every month"),
+                            (4, "Every week"),
+                            (5, "Several times a week"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="how often",
+                    ),
+                ),
+                (
+                    "usefulness",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Of little use to our work"),
+                            (2, "Somewhat useful"),
+                            (3, "Useful"),
+                            (4, "Very useful"),
+                            (5, "Essential to our work"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="how useful",
+                    ),
+                ),
+                (
+                    "trust",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "We do not trust them yet"),
+                            (2, "Some trust"),
+                            (3, "Trust"),
+                            (4, "Strong trust"),
+                            (5, "Complete trust"),
+                        ],
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ],
+                        verbose_name="trust",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="relations", to="evaluation.item"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registry.organization",
+                        verbose_name="organisation named",
+                    ),
+                ),
+                (
+                    "response",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="relations", to="evaluation.response"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relation named',
-                'verbose_name_plural': 'relations named',
-                'constraints': [models.UniqueConstraint(fields=('response', 'organization'), name='relation_once_per_organization'), models.CheckConstraint(condition=models.Q(('frequency__range', (1, 5)), ('trust__range', (1, 5)), ('usefulness__range', (1, 5))), name='relation_ratings_1_to_5')],
+                "verbose_name": "relation named",
+                "verbose_name_plural": "relations named",
+                "constraints": [
+                    models.UniqueConstraint(fields=("response", "organization"), name="relation_once_per_organization"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("frequency__range", (1, 5)), ("trust__range", (1, 5)), ("usefulness__range", (1, 5))
+                        ),
+                        name="relation_ratings_1_to_5",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StoredNetwork',
+            name="StoredNetwork",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('graph', models.CharField(choices=[('co_membership', 'Sitting on the same instances'), ('agreements', 'Parties to the same agreements'), ('relations', 'Named in the relations survey')], max_length=20, verbose_name='graph')),
-                ('stamp', models.CharField(blank=True, max_length=100)),
-                ('computed_at', models.DateTimeField(blank=True, null=True, verbose_name='computed at')),
-                ('requested_at', models.DateTimeField(blank=True, null=True, verbose_name='computation requested at')),
-                ('seconds', models.FloatField(blank=True, null=True, verbose_name='computation time (s)')),
-                ('library', models.CharField(blank=True, max_length=60, verbose_name='library')),
-                ('parameters', models.JSONField(default=dict, verbose_name='parameters')),
-                ('data', models.JSONField(default=dict)),
-                ('territory', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.territory')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "graph",
+                    models.CharField(
+                        choices=[
+                            ("co_membership", "Sitting on the same instances"),
+                            ("agreements", "Parties to the same agreements"),
+                            ("relations", "Named in the relations survey"),
+                        ],
+                        max_length=20,
+                        verbose_name="graph",
+                    ),
+                ),
+                ("stamp", models.CharField(blank=True, max_length=100)),
+                ("computed_at", models.DateTimeField(blank=True, null=True, verbose_name="computed at")),
+                ("requested_at", models.DateTimeField(blank=True, null=True, verbose_name="computation requested at")),
+                ("seconds", models.FloatField(blank=True, null=True, verbose_name="computation time (s)")),
+                ("library", models.CharField(blank=True, max_length=60, verbose_name="library")),
+                ("parameters", models.JSONField(default=dict, verbose_name="parameters")),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "territory",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="registry.territory"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stored network',
-                'verbose_name_plural': 'stored networks',
-                'constraints': [models.UniqueConstraint(fields=('territory', 'year', 'graph'), name='stored_network_once')],
+                "verbose_name": "stored network",
+                "verbose_name_plural": "stored networks",
+                "constraints": [
+                    models.UniqueConstraint(fields=("territory", "year", "graph"), name="stored_network_once")
+                ],
             },
         ),
     ]

@@ -62,9 +62,12 @@ def build(graph: str, scope: Scope) -> Network:
 
 
 def active_memberships(scope: Scope):
+    """The organisations' seats of the year: the networks are of organisations, so a citizen seat (a person who
+    sits as themself, no organisation) is not a node."""
     return Membership.objects.filter(
         in_territory(scope.territory, "instance__"),
         Q(end_date__isnull=True) | Q(end_date__gte=scope.first_day),
+        organization__isnull=False,
         start_date__lte=scope.last_day,
     )
 

@@ -116,7 +116,9 @@ def test_the_service_agreement_with_the_popote(demo):
     assert found.end_date == datetime.date(start.year + 3, start.month, 1) - datetime.timedelta(days=1)
     names = sorted(p.organization.name for p in found.parties.all())
     assert names[0].startswith("CISSS") and names[1].startswith("Popote roulante")
-    assert found.legal_basis.article == "108"
+    # Drafted and signed in 2026: Santé Québec's act, with the information-sharing clause of R-22.1.
+    assert (found.legal_basis.chapter, found.legal_basis.purpose) == ("G-1.021", "service_agreement")
+    assert found.shares_personal_information and found.information_basis.chapter == "R-22.1"
     assert "pour le compte de l'établissement" in found.sections.get(code="clientele_offer").body
     amounts = {line.year: line.amount for line in found.amounts.all()}
     assert amounts == {
@@ -137,10 +139,13 @@ def test_the_collaboration_agreement_in_force(demo):
     assert found.start_date <= today <= found.end_date
     assert found.joint_committee.kind == "joint_committee"
     assert found.joint_committee.rls_id == found.rls_id
-    assert (found.legal_basis.article, found.kind) == ("99.7", "collaboration")
+    # Signed after 2024-11-30 (drafted before, when loaded in 2026: switched as the refused signature offers).
+    assert (found.legal_basis.chapter, found.legal_basis.purpose) == ("G-1.021", "collaboration_agreement")
+    signed = max(c.signed_on for c in PartyContact.objects.filter(party__agreement=found, role="signatory"))
+    assert found.legal_basis.is_in_force(signed) and found.drafted_on < signed
     sections = dict(found.sections.values_list("code", "body"))
     assert "autonome" in sections["autonomy_respect"]
-    assert "commissaire local aux plaintes" in sections["complaints"]
+    assert "commissaire aux plaintes et à la qualité des services" in sections["complaints"]
     for party in found.parties.all():
         assert party.contacts.filter(role=PartyContact.Role.RESPONDENT).exclude(person__email="").exists()
     reports = found.reports.all()
@@ -180,6 +185,8 @@ def test_the_expired_pilot_came_before_the_collaboration(demo):
     assert pilot.end_date + datetime.timedelta(days=1) == collaboration.start_date
     assert pilot.joint_committee == collaboration.joint_committee
     assert pilot.reports.get().submitted_on
+    # Signed before Santé Québec: the LSSSS, art. 108.
+    assert (pilot.legal_basis.chapter, pilot.legal_basis.article) == ("S-4.2", "108")
 
 
 def test_dates_follow_the_day_of_loading():

@@ -16,7 +16,8 @@ def test_a_draft_gets_the_sections_its_kind_requires(agreement):
     codes = set(agreement.sections.values_list("code", flat=True))
     assert codes == set(actions.required_codes("service"))
     assert "autonomy_respect" not in codes
-    assert agreement.legal_basis.article == "108"
+    # Drafted today: Santé Québec's act (G-1.021), in force since 2024-12-01.
+    assert (agreement.legal_basis.chapter, agreement.legal_basis.purpose) == ("G-1.021", "service_agreement")
     assert agreement.status_changes.get().to_status == "draft"
 
 
@@ -24,7 +25,11 @@ def test_collaboration_requires_the_autonomy_and_complaints_clauses(world):
     collaboration = draft(world, kind="collaboration")
     codes = set(collaboration.sections.values_list("code", flat=True))
     assert {"autonomy_respect", "complaints"} <= codes
-    assert collaboration.legal_basis.article == "99.7"
+    assert (collaboration.legal_basis.chapter, collaboration.legal_basis.purpose) == (
+        "G-1.021",
+        "collaboration_agreement",
+    )
+    assert draft(world, kind="collaboration", drafted_on=datetime.date(2024, 5, 1)).legal_basis.article == "99.7"
 
 
 def test_fewer_than_two_parties_is_refused(world):
@@ -192,19 +197,21 @@ def test_a_draft_is_not_amended(world, agreement):
 
 
 def test_legal_bases_are_data(world):
-    """When the law moves, an administrator points the kind to the new article: new agreements follow, signed
-    ones keep the basis they were drafted under."""
+    """When the law moves, an administrator adds the new basis (same purpose, its dates) or points the kind to
+    another article: new agreements follow, those already drafted keep the basis they were drafted under."""
     old = draft(world)
     new_basis = LegalBasis.objects.create(
-        law="Loi visant à rendre le système de santé et de services sociaux plus efficace (RLRQ, c. G-1.021)",
-        article="(article à confirmer)", summary="Nouvelle base.", in_force_from=datetime.date(2024, 12, 1),
+        law="Loi sur la gouvernance du système de santé et de services sociaux", chapter="G-1.021",
+        article="999", summary="Nouvelle base.", purpose="service_agreement", in_force_from=datetime.date(2026, 1, 1),
     )  # fmt: skip
-    KindRule.objects.filter(kind="service").update(legal_basis=new_basis, required_sections=["obligations"])
+    KindRule.objects.filter(kind="service").update(required_sections=["obligations"])
     new = draft(world, title="Nouvelle entente")
     assert new.legal_basis == new_basis
     assert list(new.sections.values_list("code", flat=True)) == ["obligations"]
     old.refresh_from_db()
-    assert old.legal_basis.article == "108"
+    assert old.legal_basis.chapter == "G-1.021" and old.legal_basis != new_basis
+    # Drafted in 2025: the basis in force then, not the newer one.
+    assert draft(world, title="Rédigée en 2025", drafted_on=datetime.date(2025, 6, 1)).legal_basis == old.legal_basis
 
 
 def test_the_last_two_parties_stay(world, agreement):

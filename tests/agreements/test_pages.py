@@ -228,7 +228,8 @@ def test_documents_in_docx_and_pdf(client, world):
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     assert agreement.title in text and fr("Respect of the community organisation's autonomy") in text
     assert TEXTS["complaints"] in text
-    assert "art. 99.7" in text
+    # Drafted today: the basis of G-1.021, its complaints clause and officer, from the data.
+    assert "c. G-1.021" in text and "commissaire aux plaintes et à la qualité des services" in text
     english = client.get(reverse("agreements:document", args=[agreement.pk, "docx"]) + "?lang=en")
     assert "Respect of the community organisation's autonomy" in "\n".join(
         p.text for p in Document(io.BytesIO(english.content)).paragraphs

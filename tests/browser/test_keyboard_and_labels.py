@@ -25,7 +25,8 @@ def expected_tab_order(form: OrganizationForm) -> list[str]:
     ids = []
     for name, form_field in form.fields.items():
         if isinstance(form_field.widget, CheckboxSelectMultiple):
-            ids += [f"id_{name}_{i}" for i in range(form_field.queryset.count())]
+            count = form_field.queryset.count() if hasattr(form_field, "queryset") else len(form_field.choices)
+            ids += [f"id_{name}_{i}" for i in range(count)]
         else:
             ids.append(f"id_{name}")
     return ids

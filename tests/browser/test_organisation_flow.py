@@ -33,7 +33,8 @@ def test_coordinator_creates_an_organisation_in_french_then_finds_it_by_search(p
     community = in_french(Organization.Sector.COMMUNITY.label)
     field(page, form, "name").fill(NAME)
     field(page, form, "sector").select_option(label=community)
-    field(page, form, "is_aca").check()
+    for _code, criterion in Organization.AcaCriterion.choices:  # the eight ACA criteria make it ACA
+        page.get_by_role("checkbox", name=in_french(criterion)).check()
     expect(field(page, form, "rls")).to_have_value(str(world.rls.pk))  # the coordinator's only RLS is preselected
     page.get_by_role("checkbox", name=world.town.name).check()  # "Saint-Clément (Municipality)"
     field(page, form, "mission").fill("Briser l'isolement des aînés par des visites d'amitié et des appels.")

@@ -87,12 +87,12 @@ def test_participation_by_year_reproduces_the_ves_curve(world):
     assembly = build_ves_curve(world)
     series = analytics.participation_by_year(assembly, until=2015)
     assert series == [
-        {"year": 2010, "organizations": 16},
-        {"year": 2011, "organizations": 31},  # 16 + 14 from September + 1 there from February to March
-        {"year": 2012, "organizations": 44},
-        {"year": 2013, "organizations": 35},
-        {"year": 2014, "organizations": 25},
-        {"year": 2015, "organizations": 18},
+        {"year": 2010, "organizations": 16, "citizens": 0},
+        {"year": 2011, "organizations": 31, "citizens": 0},  # 16 + 14 from September + 1 there from February to March
+        {"year": 2012, "organizations": 44, "citizens": 0},
+        {"year": 2013, "organizations": 35, "citizens": 0},
+        {"year": 2014, "organizations": 25, "citizens": 0},
+        {"year": 2015, "organizations": 18, "citizens": 0},
     ]
 
 
@@ -100,7 +100,7 @@ def test_participation_runs_to_this_year_and_counts_a_membership_for_every_year_
     instance = make_instance(world)
     member(instance, world.org_a, D(2019, 11, 30), D(2021, 1, 1))  # overlaps 2019, 2020 and 2021 by one day
     series = analytics.participation_by_year(instance)
-    assert series[0] == {"year": 2019, "organizations": 1}
+    assert series[0] == {"year": 2019, "organizations": 1, "citizens": 0}
     assert series[-1]["year"] == timezone.localdate().year
     assert [row["organizations"] for row in series[:4]] == [1, 1, 1, 0]
     assert analytics.participation_by_year(make_instance(world, "Vide")) == []

@@ -78,7 +78,7 @@ def test_memberships_codes_and_bad_dates(world, ves):
     client = api(world.coordinator)
     body = client.get(f"/api/v1/memberships/?instance={ves['local'].pk}").json()
     assert body["results"][0] == {
-        "id": ves["member_a"].pk, "instance": ves["local"].pk, "organization": world.org_a.pk,
+        "id": ves["member_a"].pk, "instance": ves["local"].pk, "seat": "organization", "organization": world.org_a.pk,
         "person": world.person_a.pk, "role": "member", "start_date": "2020-01-01", "end_date": None,
         "exit_reason": "", "exit_note": "",
     }  # fmt: skip

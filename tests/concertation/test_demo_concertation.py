@@ -123,7 +123,7 @@ def test_the_assembly_participation_curve(demo):
 
 
 def test_representatives_are_affiliated_with_their_organisation(demo):
-    memberships = Membership.objects.filter(person__isnull=False)
+    memberships = Membership.objects.filter(person__isnull=False, organization__isnull=False)
     assert memberships.count() > 100
     affiliated = Affiliation.objects.filter(person_id=F("person_id"))
     for membership in memberships.select_related("person", "organization"):
@@ -200,7 +200,14 @@ def test_decisions_follow_ups_and_attendance(demo):
     # Attendance: taken at held meetings only, organisation denormalised, substitutes from the same organisation.
     assert set(Attendance.objects.values_list("status", flat=True)) == {"present", "excused", "absent"}
     assert not Attendance.objects.exclude(meeting__status__in=["held", "approved"]).exists()
-    assert not Attendance.objects.exclude(organization=F("membership__organization")).exists()
+    assert (
+        not Attendance.objects.filter(organization__isnull=False)
+        .exclude(organization=F("membership__organization"))
+        .exists()
+    )
+    citizens = Attendance.objects.filter(membership__organization__isnull=True)
+    assert citizens.exists() and not citizens.exclude(organization=None).exists()
+    assert not citizens.exclude(substitute=None).exists()  # a citizen sits in person
     assert not Attendance.objects.exclude(meeting__instance=F("membership__instance")).exists()
     substitutes = Attendance.objects.exclude(substitute=None).select_related("substitute", "membership")
     assert substitutes.exists()
@@ -218,7 +225,7 @@ def test_completed_priority_exercise(demo):
     exercise = current_exercise()
     assert exercise.status == "closed"
     origins = set(exercise.candidates.values_list("origin", flat=True))
-    assert origins == {"local_actors", "institution", "ministry", "evidence"}
+    assert origins == {"local_actors", "institution", "ministry", "evidence", "population"}
     assert exercise.workshops.count() == 5
     assert not exercise.workshops.annotate(n=Count("selections")).filter(n=0).exists()
     assert not exercise.workshops.annotate(n=Count("participants")).filter(n=0).exists()
@@ -240,6 +247,12 @@ def test_completed_priority_exercise(demo):
     assert (results["voters"], results["retained"]) == (20, 5)
     assert results["origins"] == {"local": 3, "institutional": 1, "evidence": 1}
     assert results["local_share"] == 60.0
+    # Per committee: the local committees' own priorities, then those proposed by organisations.
+    committees = {c["name"]: c for c in results["committees"]}
+    plateau = committees["Comité d'action locale du Plateau"]
+    assert [row["origin"] for row in plateau["candidates"]] == ["local_actors", "population"]
+    assert plateau["retained"] == 1
+    assert results["committees"][-1]["id"] is None
     # Every voter could vote in that plenary.
     eligible = set(eligible_voters(exercise).values_list("pk", flat=True))
     assert set(plenary.ballots.values_list("voter", flat=True)) <= eligible
@@ -361,3 +374,15 @@ def test_the_assemblys_first_years_tell_the_turn(demo):
     ):
         results = exercise_results(PriorityExercise.objects.get(title=past.title))
         assert {k: v for k, v in results["origins"].items() if v} == wanted, past.title
+
+
+def test_two_citizens_sit_on_a_local_committee_as_themselves(demo):
+    plateau = instance("local_action_committee", name="Comité d'action locale du Plateau")
+    seats = plateau.memberships.filter(organization=None).select_related("person")
+    assert sorted(str(seat.person) for seat in seats) == ["Gilles Ouimet", "Monique Tardif"]
+    for seat in seats:
+        assert seat.role == Membership.Role.CITIZEN and seat.end_date is None
+        assert seat.person.decision_level == "citizen" and not seat.person.affiliations.exists()
+    series = participation_by_year(plateau)
+    assert series[-1]["citizens"] == 2
+    assert series[-1]["organizations"] >= 6  # the organisations, counted apart

@@ -14,6 +14,18 @@ OUT_OF_SCOPE = "Choose among the options offered: this choice is not available t
 
 
 @pytest.fixture
+def maintained(world):
+    """An organisation of the coordinator's RLS without a representative account: the coordinator maintains its
+    record directly (organisations A and B keep their own)."""
+    from tests.factories import FundingLineFactory, OrganizationFactory
+
+    org = OrganizationFactory(name="Maison des jeunes du Val", rls=world.rls)
+    org.territories.set([world.town])
+    FundingLineFactory(organization=org)
+    return org
+
+
+@pytest.fixture
 def api_as():
     """An API client authenticated with a real Bearer token of the given user, asking for French by default."""
 

@@ -3,7 +3,9 @@ API calls them. ok: the write happens; 403: PermissionDenied; 400: ValidationErr
 write, but not with an object outside their scope). Every refusal leaves the registry as it was.
 
 The targets are organisation A, its person Alice and the MRC and municipality of the coordinator's RLS.
-`other_coordinator` coordinates another RLS; `rep_b` represents organisation B of the same RLS.
+`other_coordinator` coordinates another RLS; `rep_b` represents organisation B of the same RLS. Organisation A has a
+representative (rep_a), so it keeps its own record: the coordinator proposes changes to it instead of writing them
+(tests/registry/test_change_requests.py), and affiliating a person with it is outside the coordinator's scope (400).
 """
 
 import datetime
@@ -22,17 +24,18 @@ ROLES = ["admin", "coordinator", "other_coordinator", "analyst", "rep_a", "rep_b
 #                            admin coord other analyst rep_a rep_b nobody
 MATRIX = {
     "create_organization": "ok ok 400 403 403 403 403",
-    "update_organization": "ok ok 403 403 ok 403 403",
+    "update_organization": "ok 403 403 403 ok 403 403",
+    "set_funding_visibility": "ok 403 403 403 ok 403 403",
     "archive_organization": "ok ok 403 403 403 403 403",
     "restore_organization": "ok ok 403 403 403 403 403",
-    "add_funding_line": "ok ok 403 403 ok 403 403",
-    "remove_funding_line": "ok ok 403 403 ok 403 403",
-    "create_person": "ok ok 400 403 ok 400 403",
-    "update_person": "ok ok 403 403 ok 403 403",
-    "archive_person": "ok ok 403 403 ok 403 403",
-    "restore_person": "ok ok 403 403 ok 403 403",
-    "add_affiliation": "ok ok 403 403 ok 403 403",
-    "end_affiliation": "ok ok 403 403 ok 403 403",
+    "add_funding_line": "ok 403 403 403 ok 403 403",
+    "remove_funding_line": "ok 403 403 403 ok 403 403",
+    "create_person": "ok 400 400 403 ok 400 403",
+    "update_person": "ok 403 403 403 ok 403 403",
+    "archive_person": "ok 403 403 403 ok 403 403",
+    "restore_person": "ok 403 403 403 ok 403 403",
+    "add_affiliation": "ok 403 403 403 ok 403 403",
+    "end_affiliation": "ok 403 403 403 ok 403 403",
     "create_territory": "ok ok 400 403 403 403 403",
     "update_territory": "ok ok 403 403 403 403 403",
     "delete_territory": "ok ok 403 403 403 403 403",
@@ -55,6 +58,7 @@ CALLS = {
         u, {"name": "Maison de la famille", "sector": "community", "rls": w.rls, "territories": [w.town]}
     )),
     "update_organization": (nothing, lambda w, u, _: actions.update_organization(u, w.org_a, {"phone": "819 555-01"})),
+    "set_funding_visibility": (nothing, lambda w, u, _: actions.set_funding_visibility(u, w.org_a, "organization")),
     "archive_organization": (nothing, lambda w, u, _: actions.archive_organization(u, w.org_a)),
     "restore_organization": (lambda w: archived(w.org_a), lambda w, u, org: actions.restore_organization(u, org)),
     "add_funding_line": (nothing, lambda w, u, _: actions.add_funding_line(

@@ -25,7 +25,8 @@ def batch(client, world) -> ImportBatch:
     """People (no name is unique, so a second import would duplicate them) checked and waiting for confirmation."""
     buffer = io.StringIO()
     csv.writer(buffer).writerows(PEOPLE)
-    client.force_login(world.coordinator)
+    # The administrator: the coordinator no longer affiliates people with an organisation keeping its own record.
+    client.force_login(world.admin)
     file = SimpleUploadedFile("people.csv", buffer.getvalue().encode(), content_type="text/csv")
     preview = client.post(reverse("registry:import", args=["people"]), {"file": file})
     assert preview.status_code == 200 and preview.context["errors"] == []

@@ -26,8 +26,8 @@ class Case:
 ORG = {"name": "Maison de la famille", "sector": "community", "rls": "RLS"}
 CASES = {
     "aca_outside_community": Case(
-        "coordinator", ("organization_create", ""), "post /organizations/", {**ORG, "sector": "public", "is_aca": True},
-        "is_aca",
+        "coordinator", ("organization_create", ""), "post /organizations/",
+        {**ORG, "sector": "public", "aca_criteria": ["aca_rooted"]}, "aca_criteria",
     ),
     "duplicate_name": Case(
         "coordinator", ("organization_create", ""), "post /organizations/", {**ORG, "name": "POPOTE ROULANTE DU VAL"},

@@ -24,9 +24,10 @@ def body_of(response) -> str:
 
 
 @pytest.mark.parametrize("role", ["admin", "coordinator", "rep_a"])
-def test_api_refuses_linking_territories_of_another_rls(world, api_as, registry_state, role):
+def test_api_refuses_linking_territories_of_another_rls(world, maintained, api_as, registry_state, role):
     before = registry_state()
-    url = f"/api/v1/organizations/{world.org_a.pk}/"
+    org = maintained if role == "coordinator" else world.org_a
+    url = f"/api/v1/organizations/{org.pk}/"
     response = api_as(getattr(world, role)).patch(url, {"territories": [world.town.pk, world.other_rls.pk]})
     assert response.status_code == 400
     assert response.json() == {"territories": [french(OUT_OF_SCOPE)]}
@@ -45,11 +46,11 @@ def test_page_refuses_linking_territories_of_another_rls(client, world, registry
     assert registry_state() == before
 
 
-def test_coordinator_page_offers_only_territories_of_their_rls(client, world, registry_state):
+def test_coordinator_page_offers_only_territories_of_their_rls(client, world, maintained, registry_state):
     client.force_login(world.coordinator)
     before = registry_state()
-    data = {"name": world.org_a.name, "sector": "community", "rls": world.rls.pk, "territories": [world.other_rls.pk]}
-    response = client.post(reverse("registry:organization_edit", args=[world.org_a.pk]), data)
+    data = {"name": maintained.name, "sector": "community", "rls": world.rls.pk, "territories": [world.other_rls.pk]}
+    response = client.post(reverse("registry:organization_edit", args=[maintained.pk]), data)
     assert response.status_code == 400
     assert "territories" in response.context["form"].errors
     assert registry_state() == before
@@ -67,9 +68,10 @@ def test_a_territory_already_served_outside_the_rls_may_stay(world, api_as):
 
 
 @pytest.mark.parametrize("role", ["coordinator", "rep_a"])
-def test_api_refuses_moving_an_organisation_to_another_rls(world, api_as, registry_state, role):
+def test_api_refuses_moving_an_organisation_to_another_rls(world, maintained, api_as, registry_state, role):
     before = registry_state()
-    url = f"/api/v1/organizations/{world.org_a.pk}/"
+    org = maintained if role == "coordinator" else world.org_a
+    url = f"/api/v1/organizations/{org.pk}/"
     response = api_as(getattr(world, role)).patch(url, {"rls": world.other_rls.pk}, format="json")
     assert response.status_code == 400
     assert response.json() == {"rls": [french(OUT_OF_SCOPE)]}
@@ -195,18 +197,18 @@ ORGANIZATION_INPUT = [
 
 
 @pytest.mark.parametrize("payload", ORGANIZATION_INPUT)
-def test_api_organization_patch_with_malformed_input(world, api_as, registry_state, payload):
+def test_api_organization_patch_with_malformed_input(world, maintained, api_as, registry_state, payload):
     before = registry_state()
-    url = f"/api/v1/organizations/{world.org_a.pk}/"
+    url = f"/api/v1/organizations/{maintained.pk}/"
     response = api_as(world.coordinator).patch(url, payload, format="json")
     assert response.status_code == 400
     assert set(response.json()) == set(payload)
     assert registry_state() == before
 
 
-def test_a_negative_amount_is_refused_in_the_same_words_as_the_page(world, api_as):
+def test_a_negative_amount_is_refused_in_the_same_words_as_the_page(world, maintained, api_as):
     payload = {"funding": [{"year": 2025, "source": "programme", "amount": "-1"}]}
-    response = api_as(world.coordinator).patch(f"/api/v1/organizations/{world.org_a.pk}/", payload, format="json")
+    response = api_as(world.coordinator).patch(f"/api/v1/organizations/{maintained.pk}/", payload, format="json")
     assert response.json() == {"funding": [french("The amount cannot be negative.")]}
 
 

@@ -115,6 +115,9 @@ class DemoLoader:
         counts["concertation"] = concertation_demo.load(self.admin)
         counts["agreements"] = agreements_demo.load(self.admin)
         counts["evaluation"] = evaluation_demo.load(self.admin)
+        # Last: the public body's predecessors include the concertation's historical organisations, and the
+        # coordinator's proposal waits for the popote's answer.
+        counts["ownership"] = demo.load_ownership_story(self.territories["rls"])
         return counts
 
     # Accounts -------------------------------------------------------------------------------
