@@ -74,19 +74,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "agreements/dashboard.html", context)
 
 
-def _reads_funding(user, org) -> bool:
-    """The organisation chooses who reads its funding lines by source (registry); until that rule exists, whoever
-    reads the organisation does."""
-    readable = getattr(registry_rules, "funding_readable_organizations_for", None)
-    return readable is None or readable(user).filter(pk=org.pk).exists()
-
-
 @login_required
 @require_safe
 def dependence(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a community organisation's money comes from, year by year (domain.md §1: the complementarist drift)."""
     org = get_object_or_404(registry_rules.organizations_for(request.user), pk=pk)
-    reads_funding = _reads_funding(request.user, org)
+    # The organisation chooses who reads the detail of its funding lines (registry.rules).
+    reads_funding = registry_rules.can_read_funding(request.user, org)
     years = analytics.dependence(org) if reads_funding else []
     drift_years = [str(row["year"]) for row in years if row["drift"]]
     mission_chart = charts.line_chart(

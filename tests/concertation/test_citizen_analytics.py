@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from concertation import analytics
 from concertation.actions import instances as actions
@@ -126,7 +127,7 @@ def test_a_citizen_may_vote_in_the_plenary(world, ves, seats):
 
 
 def test_a_citizen_seat_needs_its_person(world, ves, seats):
-    with pytest.raises(Exception, match="Name the organisation"):
+    with translation.override("en"), pytest.raises(ValidationError, match="Name the organisation"):
         actions.update_membership(world.admin, seats["first"], {"person": None})
     assert Membership.objects.get(pk=seats["first"].pk).person is not None
     other = PersonFactory()  # affiliated with no organisation of the RLS, and holding no seat in it
