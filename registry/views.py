@@ -235,17 +235,25 @@ def organization_propose(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def funding_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    return _funding_line_form(
+        request, pk, change_requests.propose_funding_line,
+        _("Your proposal was sent to the organisation, which will accept or refuse it."),
+    )  # fmt: skip
+
+
+def _funding_line_form(request: HttpRequest, pk: int, save, success: str) -> HttpResponse:
+    """The funding-line form of the organisation page, posted: `save(user, org, data)` adds the line or proposes it."""
     org = get_for_user(request, perms.organizations_for, pk)
     form = FundingLineForm(request.POST)
     status = 400
     if form.is_valid():
         try:
-            change_requests.propose_funding_line(request.user, org, form.cleaned_data)
+            save(request.user, org, form.cleaned_data)
         except ValidationError as error:
             show_errors(form, error)
             status = error_status(error)
         else:
-            messages.success(request, _("Your proposal was sent to the organisation, which will accept or refuse it."))
+            messages.success(request, success)
             return redirect("registry:organization_detail", pk=org.pk)
     return organization_page(request, org, funding_form=form, status=status)
 
@@ -336,19 +344,7 @@ def organization_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def funding_add(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_for_user(request, perms.organizations_for, pk)
-    form = FundingLineForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            actions.add_funding_line(request.user, org, form.cleaned_data)
-        except ValidationError as error:
-            show_errors(form, error)
-            status = error_status(error)
-        else:
-            messages.success(request, _("Funding line added."))
-            return redirect("registry:organization_detail", pk=org.pk)
-    return organization_page(request, org, funding_form=form, status=status)
+    return _funding_line_form(request, pk, actions.add_funding_line, _("Funding line added."))
 
 
 @login_required
