@@ -249,14 +249,24 @@ class ReportForm(InputForm):
 
 # Say the same as uploads.MAX_SIZE.
 FILE_HELP = _("PDF, PNG, JPEG, DOCX or XLSX, 10 MB at most.")
+CONFIDENTIAL_HELP = _(
+    "Only the parties, the RLS coordinators and the administrators will see it: not the other readers of the "
+    "agreement (analysts, members of the concertation reading a public body's signed agreement)."
+)
+
+
+def confidential_field() -> forms.BooleanField:
+    return forms.BooleanField(label=_("Confidential"), required=False, help_text=CONFIDENTIAL_HELP)
 
 
 class SubmitReportForm(forms.Form):
     submitted_on = forms.DateField(label=_("Submitted on"), widget=DateInput(), initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     file = forms.FileField(label=_("Report file"), required=False, help_text=FILE_HELP)
+    confidential = confidential_field()
 
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Attachment.Kind.choices, initial=Attachment.Kind.ANNEX)
     file = forms.FileField(label=_("File"), help_text=FILE_HELP)
+    confidential = confidential_field()

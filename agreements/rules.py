@@ -2,8 +2,16 @@
 see an agreement; the public sees nothing unless the parties publish it").
 
 Readers: the network coordinators of its RLS and the representatives of its parties; once the parties publish
-it, also every analyst and representative of the RLS (and anonymous visitors, on its public page). Writers:
-the coordinators of its RLS and the representatives of its parties. Everyone else gets 404.
+it, also every analyst and representative of the RLS (and anonymous visitors, on its public page). Once signed,
+an agreement with a public body as a party is also read by the members of the RLS's concertation instances (issue
+11 §3: a public body's agreements are accessible documents): the representatives of an organisation holding a
+current seat on an instance of the RLS, and the people who hold such a seat through their own account (a citizen
+seat, or the member's named representative). Drafts and negotiations stay with the parties and the coordinators.
+Writers: the coordinators of its RLS and the representatives of its parties. Everyone else gets 404.
+
+Readers who are neither parties nor coordinators ("outsiders": analysts, the RLS's representatives of a published
+agreement, the members of the concertation) read the text, the parties, the funding and the versions, but not the
+negotiation log, the history, nor the attachments marked confidential (`attachments_for`, `is_insider`).
 
 Parties act for themselves: a party's signatories and respondents are recorded by that party's representatives,
 or by the coordinators of the agreement's RLS (who attach the signed page when they record a signature).
@@ -17,8 +25,8 @@ import rules
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from agreements.models import Agreement, Party
-from concertation.models import ActionPlan, Instance
+from agreements.models import Agreement, Attachment, Party
+from concertation.models import ActionPlan, Instance, Membership
 from concertation.rules import instances_for
 from registry.models import Affiliation, Organization, Person, Territory
 from registry.rules import organizations_for, scope_for
@@ -26,6 +34,25 @@ from registry.rules import organizations_for, scope_for
 
 def _party_q(org_ids) -> Exists:
     return Exists(Party.objects.filter(agreement=OuterRef("pk"), organization_id__in=org_ids))
+
+
+# Signed, in force, expired or terminated: no longer a draft or a negotiation.
+SIGNED_STATUSES = (Agreement.Status.SIGNED, Agreement.Status.IN_FORCE, Agreement.Status.EXPIRED,
+                   Agreement.Status.TERMINATED)  # fmt: skip
+
+
+def concertation_rls_of(user, scope) -> QuerySet:
+    """The RLS where the user sits in the concertation today: an instance of it holds a current seat of an
+    organisation they represent, or a seat held through their own account (as concertation.rules.instances_for
+    counts members)."""
+    seats = Membership.objects.active_on(timezone.localdate()).filter(
+        Q(organization_id__in=scope.represented_orgs) | Q(person__account=user)
+    )
+    return seats.values("instance__rls_id")
+
+
+def _public_party_q() -> Exists:
+    return Exists(Party.objects.filter(agreement=OuterRef("pk"), organization__sector=Organization.Sector.PUBLIC))
 
 
 def agreements_for(user, queryset: QuerySet | None = None) -> QuerySet:
@@ -41,6 +68,7 @@ def agreements_for(user, queryset: QuerySet | None = None) -> QuerySet:
         | _party_q(scope.represented_orgs)
         | Q(is_public=True, rls_id__in=scope.analysed_rls)
         | Q(is_public=True, rls_id__in=rep_rls)
+        | (Q(status__in=SIGNED_STATUSES, rls_id__in=concertation_rls_of(user, scope)) & _public_party_q())
     )
 
 
@@ -52,6 +80,17 @@ def editable_agreements_for(user, queryset: QuerySet | None = None) -> QuerySet:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     return qs.filter(Q(rls_id__in=scope.coordinated_rls) | _party_q(scope.represented_orgs))
+
+
+def attachments_for(user, queryset: QuerySet | None = None) -> QuerySet:
+    """The files the user may list and download: those of the agreements they read, except the confidential ones
+    of agreements they only read (a confidential file stays with the parties, the coordinators and the admin)."""
+    qs = Attachment.objects.all() if queryset is None else queryset
+    if scope_for(user).is_admin:
+        return qs
+    return qs.filter(agreement__in=agreements_for(user)).filter(
+        Q(confidential=False) | Q(agreement__in=editable_agreements_for(user))
+    )
 
 
 def drafting_rls_for(user) -> QuerySet:
@@ -118,6 +157,13 @@ def can_work_on_agreement(user, agreement: Agreement) -> bool:
 
 
 @rules.predicate
+def is_insider(user, agreement: Agreement) -> bool:
+    """A party's representative, a coordinator of its RLS or an administrator: who sees the negotiation log, the
+    history and the confidential files. The same people as the writers (a signed agreement is only amended)."""
+    return can_work_on_agreement(user, agreement)
+
+
+@rules.predicate
 def can_add_agreement(user) -> bool:
     scope = scope_for(user)
     return scope.is_admin or bool(scope.coordinated_rls or scope.represented_orgs)
@@ -150,5 +196,6 @@ def can_see_dashboard(user) -> bool:
 rules.add_perm("agreements.view_agreement", can_read_agreement)
 rules.add_perm("agreements.add_agreement", can_add_agreement)
 rules.add_perm("agreements.change_agreement", can_work_on_agreement)
+rules.add_perm("agreements.view_confidential", is_insider)
 rules.add_perm("agreements.view_register", can_see_dashboard)
 rules.add_perm("agreements.act_for_party", can_act_for_party)

@@ -33,4 +33,5 @@ urlpatterns = [
     path("reports/<int:pk>/submit/", follow_up.report_submit, name="report_submit"),
     path("attachments/<int:pk>/", follow_up.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", follow_up.attachment_delete, name="attachment_delete"),
+    path("attachments/<int:pk>/confidential/", follow_up.attachment_confidential, name="attachment_confidential"),
 ]

@@ -10,11 +10,12 @@ refusals into 400/403/409. Every write of the agreement pages has its operation 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -74,6 +75,12 @@ def _user(serializer: serializers.Serializer):
     return serializer.context["request"].user
 
 
+def _viewer(serializer: serializers.Serializer):
+    """The user a response is for (None outside a request: everything, as the actions' own answers)."""
+    request = serializer.context.get("request")
+    return request.user if request is not None else None
+
+
 # Reading --------------------------------------------------------------------------------------------------
 
 
@@ -94,7 +101,7 @@ class ContactSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_evidence(self, contact: PartyContact) -> list[int]:
         known = self.context.get("evidence", {})
-        return known[contact.pk] if contact.pk in known else evidence_of([contact])[contact.pk]
+        return known[contact.pk] if contact.pk in known else evidence_of([contact], _viewer(self))[contact.pk]
 
     def to_representation(self, contact: PartyContact) -> dict:
         # Written out: the register shows about four contacts per agreement, and DRF's field-by-field walk cost it
@@ -111,12 +118,14 @@ def contacts_of(agreements: list[Agreement]) -> list[PartyContact]:
     return [contact for a in agreements for party in a.parties.all() for contact in party.contacts.all()]
 
 
-def evidence_of(contacts: list[PartyContact]) -> dict[int, list[int]]:
+def evidence_of(contacts: list[PartyContact], user=None) -> dict[int, list[int]]:
     """The ids of the signed pages attached as evidence, per contact, read in one query of plain values (a
-    prefetch per contact cost the register a tenth of its time)."""
+    prefetch per contact cost the register a tenth of its time); with a user, only those they may download (a
+    confidential page is not listed to those who only read the agreement)."""
     found: dict[int, list[int]] = {contact.pk: [] for contact in contacts}
     if found:
-        rows = Attachment.objects.filter(contact__in=list(found)).order_by("pk").values_list("contact", "pk")
+        files = Attachment.objects.all() if user is None else agreement_rules.attachments_for(user)
+        rows = files.filter(contact__in=list(found)).order_by("pk").values_list("contact", "pk")
         for contact_id, pk in rows:
             found[contact_id].append(pk)
     return found
@@ -147,7 +156,7 @@ class AmountSerializer(serializers.ModelSerializer):
 class AgreementListSerializer(serializers.ListSerializer):
     def to_representation(self, data) -> list:
         agreements = list(data.all() if hasattr(data, "all") else data)
-        self.context["evidence"] = evidence_of(contacts_of(agreements))
+        self.context["evidence"] = evidence_of(contacts_of(agreements), _viewer(self))
         return super().to_representation(agreements)
 
 
@@ -209,7 +218,7 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     def to_representation(self, agreement: Agreement) -> dict:
         if "evidence" not in self.context:  # one agreement; a list reads its evidence first
-            self.context["evidence"] = evidence_of(contacts_of([agreement]))
+            self.context["evidence"] = evidence_of(contacts_of([agreement]), _viewer(self))
         return super().to_representation(agreement)
 
     def get_sections(self, agreement: Agreement) -> dict[str, str]:
@@ -283,8 +292,14 @@ class PaymentSerializer(serializers.ModelSerializer):
 class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
-        fields = ["id", "kind", "filename", "content_type", "size", "uploaded_at", "uploaded_by", "report", "contact"]
+        fields = [
+            "id", "kind", "filename", "content_type", "size", "uploaded_at", "uploaded_by", "report", "contact",
+            "confidential",
+        ]  # fmt: skip
         read_only_fields = fields
+        extra_kwargs = {
+            "confidential": {"help_text": "Seen only by the parties, the RLS coordinators and the administrators."}
+        }
 
 
 # Input ----------------------------------------------------------------------------------------------------
@@ -399,15 +414,29 @@ class PaidSerializer(serializers.Serializer):
     paid_on = serializers.DateField(required=False, allow_null=True, help_text="Today when not given.")
 
 
+CONFIDENTIAL_HELP = (
+    "Confidential: listed and downloadable only by the parties' representatives, the RLS coordinators and the "
+    "administrators (the other readers of the agreement get 404). False by default."
+)
+
+
 class SubmitReportSerializer(serializers.Serializer):
     submitted_on = serializers.DateField(required=False, allow_null=True, help_text="Today when not given.")
     note = serializers.CharField(required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, help_text="The report (multipart), checked like an attachment.")
+    confidential = serializers.BooleanField(
+        required=False, default=False, help_text="Whether the report's file is confidential. " + CONFIDENTIAL_HELP
+    )
 
 
 class AttachmentInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Attachment.Kind.choices, default=Attachment.Kind.ANNEX)
     file = serializers.FileField(help_text="PDF, PNG, JPEG, DOCX or XLSX, 10 MB at most; checked by its content.")
+    confidential = serializers.BooleanField(required=False, default=False, help_text=CONFIDENTIAL_HELP)
+
+
+class AttachmentChangeSerializer(serializers.Serializer):
+    confidential = serializers.BooleanField(help_text=CONFIDENTIAL_HELP)
 
 
 def _files(content_types) -> dict:
@@ -597,8 +626,12 @@ class AgreementViewSet(
     @extend_schema(responses=IssueSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def negotiation(self, request, pk=None, **kwargs) -> Response:
-        """The issues negotiated, each with the parties' positions."""
-        issues = self.get_object().negotiation_issues.prefetch_related("positions").order_by("pk")
+        """The issues negotiated, each with the parties' positions: for the parties and the coordinators (403 to
+        the other readers of the agreement)."""
+        agreement = self.get_object()
+        if not request.user.has_perm("agreements.view_confidential", agreement):
+            raise PermissionDenied(_("The negotiation log stays with the parties and the coordinators."))
+        issues = agreement.negotiation_issues.prefetch_related("positions").order_by("pk")
         return Response(IssueSerializer(issues, many=True).data)
 
     @extend_schema(request=IssueSerializer, responses={201: IssueSerializer, **CONFLICT})
@@ -693,8 +726,10 @@ class AgreementViewSet(
     @extend_schema(responses=AttachmentSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def attachments(self, request, pk=None, **kwargs) -> Response:
-        """Every file of the agreement: annexes, signed pages, reports' files."""
-        files = self.get_object().attachments.order_by("-uploaded_at", "pk")
+        """Every file of the agreement the user may download: annexes, signed pages, reports' files (the
+        confidential ones only for the parties, the RLS coordinators and the administrators)."""
+        files = agreement_rules.attachments_for(request.user).filter(agreement=self.get_object())
+        files = files.order_by("-uploaded_at", "pk")
         return Response(AttachmentSerializer(files, many=True).data)
 
     @extend_schema(request={"multipart/form-data": AttachmentInputSerializer}, responses={201: AttachmentSerializer})
@@ -709,14 +744,30 @@ class AgreementViewSet(
     @extend_schema(responses=_files(uploads.TYPES.values()))
     @action(detail=True, methods=["get"], url_path=r"attachments/(?P<attachment_id>\d+)", filterset_class=None)
     def attachment(self, request, pk=None, attachment_id=None, **kwargs) -> FileResponse:
-        """Download a file, with the type checked at upload (the download is logged)."""
-        attachment = get_object_or_404(Attachment, pk=attachment_id, agreement=self.get_object())
+        """Download a file, with the type checked at upload (the download is logged); a confidential file answers
+        404 to whoever is not a party or a coordinator."""
+        attachment = self._attachment(attachment_id)
         return uploads.download(request.user, attachment)
 
     @extend_schema(request=None, responses={**NO_CONTENT, **CONFLICT})
     @attachment.mapping.delete
     def remove_attachment(self, request, pk=None, attachment_id=None, **kwargs) -> Response:
         """Remove a file (409 for the signed page of a recorded signature)."""
-        attachment = get_object_or_404(Attachment, pk=attachment_id, agreement=self.get_object())
+        attachment = self._attachment(attachment_id)
         follow_up.delete_attachment(request.user, attachment)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=AttachmentChangeSerializer, responses={200: AttachmentSerializer})
+    @attachment.mapping.patch
+    def change_attachment(self, request, pk=None, attachment_id=None, **kwargs) -> Response:
+        """Mark a file confidential or not (the parties and the coordinators; 403 to the other readers)."""
+        agreement = self.get_object()
+        attachment = self._attachment(attachment_id)
+        body = self._input(AttachmentChangeSerializer, agreement)
+        attachment = follow_up.set_confidential(request.user, attachment, body.validated_data["confidential"])
+        return Response(AttachmentSerializer(attachment).data)
+
+    def _attachment(self, attachment_id) -> Attachment:
+        """A file of the agreement the user may see (404 otherwise, confidential or nonexistent alike)."""
+        files = agreement_rules.attachments_for(self.request.user).select_related("agreement")
+        return get_object_or_404(files, pk=attachment_id, agreement=self.get_object())

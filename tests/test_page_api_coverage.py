@@ -107,6 +107,7 @@ WRITES = {
     "agreements:report_submit": ["POST /api/v1/agreements/{}/reports/{}/submit/"],
     "agreements:attachment_add": ["POST /api/v1/agreements/{}/attachments/"],
     "agreements:attachment_delete": ["DELETE /api/v1/agreements/{}/attachments/{}/"],
+    "agreements:attachment_confidential": ["PATCH /api/v1/agreements/{}/attachments/{}/"],
     "evaluation:instrument_copy": ["POST /api/v1/instruments/{}/copy/"],
     "evaluation:instrument_edit": ["PATCH /api/v1/instruments/{}/"],
     "evaluation:section_add": ["POST /api/v1/instruments/{}/sections/"],

@@ -332,7 +332,13 @@ def add_contact(acting_user, party: Party, data: dict[str, Any]) -> PartyContact
     if evidence is not None:
         upload, content_type = evidence
         attachment = store_attachment(
-            acting_user, party.agreement, upload, content_type, Attachment.Kind.SIGNED_SCAN, contact=contact
+            acting_user,
+            party.agreement,
+            upload,
+            content_type,
+            Attachment.Kind.SIGNED_SCAN,
+            contact=contact,
+            confidential=True,  # it carries signatures: with the parties until one of them says otherwise
         )
         changes["evidence"] = [None, attachment.filename]
     audit.record(acting_user, AuditEvent.Action.UPDATE, party.agreement, changes)

@@ -159,7 +159,10 @@ def submit_report(acting_user, report: Report, data: dict[str, Any]) -> Report:
     report.submitted_by = _user(acting_user)
     report.save()
     if upload:
-        store_attachment(acting_user, report.agreement, upload, content_type, Attachment.Kind.REPORT, report=report)
+        store_attachment(
+            acting_user, report.agreement, upload, content_type, Attachment.Kind.REPORT, report=report,
+            confidential=bool(data.get("confidential")),
+        )  # fmt: skip
     _record(acting_user, report.agreement, {"report_submitted": [None, f"{report.title} ({submitted_on})"]})
     return report
 
@@ -176,12 +179,12 @@ def _checked(upload: UploadedFile) -> str:
 
 def store_attachment(
     acting_user, agreement: Agreement, upload: UploadedFile, content_type: str, kind: str,
-    report: Report | None = None, contact: PartyContact | None = None,
+    report: Report | None = None, contact: PartyContact | None = None, confidential: bool = False,
 ) -> Attachment:  # fmt: skip
     """Save a file already checked (uploads.check_upload); the caller records the change."""
     attachment = Attachment(
         agreement=agreement, report=report, contact=contact, kind=kind, filename=(upload.name or "file")[-200:],
-        content_type=content_type, size=upload.size or 0, uploaded_by=_user(acting_user),
+        content_type=content_type, size=upload.size or 0, uploaded_by=_user(acting_user), confidential=confidential,
     )  # fmt: skip
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
@@ -197,8 +200,32 @@ def attach(acting_user, agreement: Agreement, data: dict[str, Any]) -> Attachmen
     kind = data.get("kind") or Attachment.Kind.ANNEX
     if kind not in Attachment.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of attachment.")})
-    attachment = store_attachment(acting_user, agreement, upload, _checked(upload), kind)
-    _record(acting_user, agreement, {"attachment": [None, attachment.filename]})
+    confidential = data.get("confidential", False)
+    if not isinstance(confidential, bool):
+        raise ValidationError({"confidential": _("Say whether the file is confidential: true or false.")})
+    attachment = store_attachment(acting_user, agreement, upload, _checked(upload), kind, confidential=confidential)
+    _record(acting_user, agreement, {"attachment": [None, _described(attachment)]})
+    return attachment
+
+
+def _described(attachment: Attachment) -> str:
+    return f"{attachment.filename} ({_('confidential')})" if attachment.confidential else attachment.filename
+
+
+@transaction.atomic
+def set_confidential(acting_user, attachment: Attachment, confidential: bool) -> Attachment:
+    """Mark a file confidential (kept with the parties, the RLS coordinators and the administrators) or not (read
+    by everyone who reads the agreement). The parties and the coordinators decide, whatever the agreement's
+    state: a signed agreement's annexes are still theirs to disclose."""
+    _require_work(acting_user, attachment.agreement)
+    if not isinstance(confidential, bool):
+        raise ValidationError({"confidential": _("Say whether the file is confidential: true or false.")})
+    if attachment.confidential == confidential:
+        return attachment
+    before = _described(attachment)
+    attachment.confidential = confidential
+    attachment.save(update_fields=["confidential"])
+    _record(acting_user, attachment.agreement, {"attachment": [before, _described(attachment)]})
     return attachment
 
 

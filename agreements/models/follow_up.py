@@ -163,6 +163,13 @@ class Attachment(models.Model):
     filename = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
+    # A confidential file stays with the parties, the RLS coordinators and the administrators: those who read the
+    # agreement otherwise (analysts, members of the concertation reading a public body's signed agreement) do not see
+    # it. The signed pages proving signatures are confidential when attached (they carry signatures).
+    confidential = models.BooleanField(
+        _("confidential"), default=False, db_default=False,
+        help_text=_("Only the parties, the RLS coordinators and the administrators see a confidential file."),
+    )  # fmt: skip
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

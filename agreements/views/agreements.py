@@ -20,6 +20,7 @@ from agreements.forms import AgreementForm, AmendmentForm, ContactForm, PartyFor
 from agreements.models import (
     Agreement,
     AgreementVersion,
+    Attachment,
     Party,
     PartyContact,
     SectionCode,
@@ -53,7 +54,14 @@ def agreement_create(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
     """Everything the page shows, in a fixed number of queries whatever the size of the agreement."""
-    contacts = PartyContact.objects.select_related("person", "recorded_by").prefetch_related("evidence")
+    # Outsiders (who read the agreement without being a party or a coordinator) see neither the negotiation log nor
+    # the confidential files.
+    can_work = request.user.has_perm("agreements.change_agreement", agreement)
+    insider = can_work  # "agreements.view_confidential": the same people, read once
+    files = Attachment.objects.all() if insider else Attachment.objects.filter(confidential=False)
+    contacts = PartyContact.objects.select_related("person", "recorded_by").prefetch_related(
+        Prefetch("evidence", queryset=files)
+    )
     parties = list(
         agreement.parties.select_related("organization").prefetch_related(Prefetch("contacts", queryset=contacts))
     )
@@ -64,8 +72,8 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
     required = actions.required_codes_for(agreement)
     ordered = [sections[c] for c in SectionCode.values if c in sections]
     issues = agreement.negotiation_issues.prefetch_related("positions__party__organization").order_by("pk")
+    issues = issues if insider else issues.none()
     missing, reasons = actions.signing_problems(agreement) if agreement.is_editable else ([], [])
-    can_work = request.user.has_perm("agreements.change_agreement", agreement)
     amounts = list(agreement.amounts.select_related("funder__organization").order_by("year"))
     return {
         "agreement": agreement,
@@ -77,13 +85,16 @@ def _detail_context(request: HttpRequest, agreement: Agreement) -> dict:
         "issues": list(issues),
         "amounts": amounts,
         "payments": list(agreement.payments.order_by("due_on")),
-        "reports": list(agreement.reports.prefetch_related("attachments").order_by("due_on", "pk")),
-        "attachments": list(agreement.attachments.filter(report__isnull=True).order_by("-uploaded_at")),
+        "reports": list(
+            agreement.reports.prefetch_related(Prefetch("attachments", queryset=files)).order_by("due_on", "pk")
+        ),
+        "attachments": list(files.filter(agreement=agreement, report__isnull=True).order_by("-uploaded_at")),
         "versions": list(agreement.versions.select_related("created_by").order_by("-number")),
         "changes": list(agreement.status_changes.select_related("by").order_by("at", "pk")),
         "instances": list(agreement.instances.order_by("name")),
         "next_statuses": [(s, Agreement.Status(s).label) for s in actions.TRANSITIONS[agreement.status]],
         "can_work": can_work,
+        "insider": insider,
         "today": timezone.localdate(),
         "financial_without_object": legal_bases.financial_without_object(agreement, bool(amounts)),
     }
@@ -285,7 +296,11 @@ def version_diff(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def agreement_history(request: HttpRequest, pk: int) -> HttpResponse:
-    return history_page(request, get_agreement(request, pk), "agreements:agreement_detail")
+    """The parties' and coordinators' record: it tells the negotiation and names the confidential files."""
+    agreement = get_agreement(request, pk)
+    if not request.user.has_perm("agreements.view_confidential", agreement):
+        raise PermissionDenied
+    return history_page(request, agreement, "agreements:agreement_detail")
 
 
 @login_required

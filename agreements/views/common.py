@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from agreements.models import Agreement
-from agreements.rules import agreements_for
+from agreements.models import Agreement, Attachment
+from agreements.rules import agreements_for, attachments_for
 
 
 def get_agreement(request: HttpRequest, pk: int, work: bool = False) -> Agreement:
@@ -21,7 +21,13 @@ def get_agreement(request: HttpRequest, pk: int, work: bool = False) -> Agreemen
 def get_part(request: HttpRequest, model, pk: int, path: str = "agreement", perm: str = "", why=""):
     """A party, contact, report… of an agreement the user sees (404 otherwise). A form page answers 403 to whoever
     may not use it: `perm` on the part (a party's contacts), else the right to work on the agreement."""
-    obj = get_object_or_404(model.objects.filter(**{f"{path}__in": agreements_for(request.user)}), pk=pk)
+    # A confidential file is not there for whoever may not see it: 404, as for a file of a hidden agreement.
+    found = (
+        attachments_for(request.user)
+        if model is Attachment
+        else model.objects.filter(**{f"{path}__in": agreements_for(request.user)})
+    )
+    obj = get_object_or_404(found, pk=pk)
     agreement = obj
     for step in path.split("__"):
         agreement = getattr(agreement, step)

@@ -21,7 +21,7 @@ from agreements.forms import (
     SubmitReportForm,
 )
 from agreements.models import Attachment, FundingAmount, NegotiationIssue, Payment, Report
-from agreements.rules import agreements_for
+from agreements.rules import attachments_for
 from agreements.views.common import get_agreement, get_part
 from core.pages import form_page
 
@@ -130,9 +130,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Served only to those who see the agreement (logged), as a download of the type checked at upload."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("agreement").filter(agreement__in=agreements_for(request.user)), pk=pk
-    )
+    attachment = get_object_or_404(attachments_for(request.user).select_related("agreement"), pk=pk)
     return uploads.download(request.user, attachment)
 
 
@@ -141,4 +139,15 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     attachment, agreement = get_part(request, Attachment, pk)
     _button(request, lambda: actions.delete_attachment(request.user, attachment), _("File removed."))
+    return redirect(agreement)
+
+
+@login_required
+@require_POST
+def attachment_confidential(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a file confidential or not (`confidential` = "1" or "0")."""
+    attachment, agreement = get_part(request, Attachment, pk)
+    confidential = request.POST.get("confidential") == "1"
+    done = _("The file is now confidential.") if confidential else _("The file is no longer confidential.")
+    _button(request, lambda: actions.set_confidential(request.user, attachment, confidential), done)
     return redirect(agreement)

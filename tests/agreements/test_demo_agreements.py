@@ -202,8 +202,13 @@ def test_only_parties_and_coordinators_see_the_private_agreements(demo):
     service = agreement(demo_data.SERVICE_MEALS)
     assert User.objects.get(username="cab").has_perm("agreements.view_agreement", collaboration)
     assert User.objects.get(username="coordination").has_perm("agreements.change_agreement", collaboration)
-    assert not User.objects.get(username="popote").has_perm("agreements.view_agreement", collaboration)
-    assert User.objects.get(username="popote").has_perm("agreements.change_agreement", service)
+    # The collaboration is in force and the CISSS is a party: the popote, a member of the RLS's concertation, reads
+    # it (issue 11 §3, a public body's signed agreement) but does not work on it.
+    popote = User.objects.get(username="popote")
+    assert popote.has_perm("agreements.view_agreement", collaboration)
+    assert not popote.has_perm("agreements.change_agreement", collaboration)
+    assert not popote.has_perm("agreements.view_confidential", collaboration)
+    assert popote.has_perm("agreements.change_agreement", service)
 
 
 def test_idempotent(demo):
