@@ -89,3 +89,13 @@ def history_page(request: HttpRequest, obj: Model, back: str) -> HttpResponse:
     for event in page:
         event.rows = audit.readable_changes(type(obj), event.changes if isinstance(event.changes, dict) else {})
     return render(request, "history.html", {"object": obj, "page": page, "back": back})
+
+
+def button(request: HttpRequest, write: Callable[[], object], success: str) -> None:
+    """A one-button write: say it was done, or why it was refused."""
+    try:
+        write()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)

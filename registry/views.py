@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core import audit
-from core.pages import error_status, form_page, history_page, list_page, show_errors
+from core.pages import button, error_status, form_page, history_page, list_page, show_errors
 from registry import actions, change_requests, exports
 from registry import rules as perms
 from registry.filters import OrganizationFilter, PersonFilter, TerritoryFilter
@@ -289,12 +289,8 @@ def get_change_for_user(request: HttpRequest, pk: int) -> ChangeRequest:
 @require_POST
 def change_accept(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_change_for_user(request, pk)
-    try:
-        change_requests.accept_change(request.user, change)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Proposal accepted: the record is updated."))
+    button(request, lambda: change_requests.accept_change(request.user, change),
+           _("Proposal accepted: the record is updated."))  # fmt: skip
     return redirect(change.organization.get_absolute_url() + "#proposals")
 
 
@@ -306,12 +302,8 @@ def change_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
         return redirect(change.organization.get_absolute_url() + "#proposals")
-    try:
-        change_requests.refuse_change(request.user, change, form.cleaned_data["reason"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Proposal refused: the record stays as it was."))
+    button(request, lambda: change_requests.refuse_change(request.user, change, form.cleaned_data["reason"]),
+           _("Proposal refused: the record stays as it was."))  # fmt: skip
     return redirect(change.organization.get_absolute_url() + "#proposals")
 
 
@@ -319,12 +311,7 @@ def change_refuse(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     change = get_change_for_user(request, pk)
-    try:
-        change_requests.withdraw_change(request.user, change)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Proposal withdrawn."))
+    button(request, lambda: change_requests.withdraw_change(request.user, change), _("Proposal withdrawn."))
     return redirect(change.organization.get_absolute_url() + "#proposals")
 
 

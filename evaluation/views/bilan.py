@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST, require_safe
 from core import audit
 from core.forms import DateInput
 from core.models import AuditEvent
-from core.pages import form_page
+from core.pages import button, form_page
 from evaluation import bilan, rules
 from evaluation.actions import reports as actions
 from evaluation.cache import data_stamp
 from evaluation.models import Report
-from evaluation.views.common import button, get_campaign
+from evaluation.views.common import get_campaign
 from registry.models import Territory
 
 REPORTS_SHOWN = 10  # the latest reports listed under the form; older ones stay downloadable by their address

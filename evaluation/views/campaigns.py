@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from concertation.models import Instance
-from core.pages import form_page, history_page
+from core.pages import button, form_page, history_page
 from evaluation import rules
 from evaluation.actions import campaigns as actions
 from evaluation.actions import responses
@@ -21,7 +21,7 @@ from evaluation.exports import results_csv_rows
 from evaluation.forms import AnswerForm, CampaignForm, ReleaseForm
 from evaluation.models import Campaign
 from evaluation.results import campaign_results as campaign_results_of
-from evaluation.views.common import button, get_campaign
+from evaluation.views.common import get_campaign
 from registry import exports
 
 

@@ -1,10 +1,7 @@
 """Lookups scoped to the user, shared by the evaluation pages: 404 outside what the user sees, 403 for a write
 the user may not make on something they see."""
 
-from collections.abc import Callable
-
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -24,13 +21,3 @@ def get_campaign(request: HttpRequest, pk: int, run: bool = False) -> Campaign:
     if run and not request.user.has_perm("evaluation.change_campaign", campaign):
         raise PermissionDenied
     return campaign
-
-
-def button(request: HttpRequest, write: Callable[[], object], success: str) -> None:
-    """A one-button write: say it was done, or why it was refused."""
-    try:
-        write()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, success)

@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.pages import form_page, history_page
+from core.pages import button, form_page, history_page
 from evaluation import rules
 from evaluation.actions import instruments as actions
 from evaluation.forms import CopyInstrumentForm, InstrumentForm, ItemForm, SectionForm
 from evaluation.models import Item
-from evaluation.views.common import button, get_instrument
+from evaluation.views.common import get_instrument
 
 
 @login_required
