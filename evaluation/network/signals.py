@@ -9,7 +9,6 @@ from django.db.models.signals import post_delete, post_save
 from agreements.models import Party
 from concertation.models import Membership
 from evaluation.models import GraphKind, Relation
-from evaluation.network import store
 from registry.models import Territory
 
 
@@ -32,6 +31,9 @@ def _relation_changed(sender, instance: Relation, **kwargs) -> None:
 
 
 def _changed(graph: str, rls: QuerySet) -> None:
+    # Imported here: the store loads numpy and igraph, which a process that never computes a network need not load.
+    from evaluation.network import store
+
     store.data_changed(graph, rls.first())
 
 
